@@ -1,0 +1,31 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "./config";
+
+describe("loadConfig", () => {
+  it("defaults to the embedded database under .data, port 4001 and a 2 MB body limit", () => {
+    const config = loadConfig({});
+    expect(config.http.port).toBe(4001);
+    expect(config.http.bodyLimitBytes).toBe(2 * 1024 * 1024);
+    expect(config.database).toEqual({ kind: "pglite", directory: path.resolve(".data", "pglite") });
+    expect(config.redis).toBeUndefined();
+    expect(config.tokens.accessTokenTtlSeconds).toBe(3600);
+    expect(config.tokens.refreshReuseGraceSeconds).toBe(10);
+  });
+
+  it("uses PostgreSQL and Redis when their URLs are set", () => {
+    const config = loadConfig({ DATABASE_URL: "postgresql://u:p@db:5432/um", REDIS_URL: "redis://cache:6379", TRUSTED_PROXIES: "10.0.0.1, 10.0.0.2" });
+    expect(config.database).toMatchObject({ kind: "postgres", url: "postgresql://u:p@db:5432/um" });
+    expect(config.redis?.url).toBe("redis://cache:6379");
+    expect(config.http.trustedProxies).toEqual(["10.0.0.1", "10.0.0.2"]);
+  });
+
+  it("refuses invalid values with a message naming each variable", () => {
+    expect(() => loadConfig({ PORT: "http", DATABASE_URL: "not a url" })).toThrow(/PORT[\s\S]*DATABASE_URL/);
+  });
+
+  it("turns introspection off in production unless asked for", () => {
+    expect(loadConfig({ NODE_ENV: "production" }).graphql.introspection).toBe(false);
+    expect(loadConfig({ NODE_ENV: "production", GRAPHQL_INTROSPECTION: "true" }).graphql.introspection).toBe(true);
+  });
+});

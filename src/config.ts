@@ -1,0 +1,82 @@
+import path from "node:path";
+import { z } from "zod";
+
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const list = z
+  .string()
+  .default("")
+  .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean));
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  HOST: z.string().default("0.0.0.0"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4001),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SERVICE_VERSION: z.string().default(process.env.npm_package_version ?? "0.0.0"),
+  DATA_DIR: z.string().default(".data"),
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  REDIS_URL: z.string().url().optional(),
+  REDIS_NAMESPACE: z.string().regex(/^[A-Za-z0-9:_-]+$/).default("user-management"),
+  JWT_ISSUER: z.string().min(1).default("urn:trading-platform:user-management"),
+  JWT_AUDIENCE: z.string().min(1).default("urn:trading-platform"),
+  JWT_SIGNING_KEYS: z.string().optional(),
+  ACCESS_TOKEN_TTL_SECONDS: seconds(3600),
+  REFRESH_TOKEN_TTL_SECONDS: seconds(30 * 24 * 3600),
+  REFRESH_REUSE_GRACE_SECONDS: seconds(10),
+  SESSION_IDLE_TIMEOUT_SECONDS: seconds(7 * 24 * 3600),
+  SESSION_ABSOLUTE_TIMEOUT_SECONDS: seconds(30 * 24 * 3600),
+  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
+  TRUSTED_PROXIES: list,
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  GRAPHQL_INTROSPECTION: z.enum(["true", "false"]).optional(),
+});
+
+/** Environment variables the config reads, by name. */
+export type Environment = Partial<Record<keyof z.input<typeof environmentSchema>, string>>;
+
+/** Reads and validates the process environment into the one typed config object. */
+export function loadConfig(environment: Record<string, string | undefined> = process.env) {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  const env = parsed.data;
+  return {
+    env: env.NODE_ENV,
+    isProduction: env.NODE_ENV === "production",
+    service: { name: "user-management", version: env.SERVICE_VERSION },
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      trustedProxies: env.TRUSTED_PROXIES,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    },
+    log: { level: env.LOG_LEVEL },
+    dataDir: path.resolve(env.DATA_DIR),
+    database: env.DATABASE_URL
+      ? { kind: "postgres" as const, url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, poolSize: env.DATABASE_POOL_SIZE }
+      : { kind: "pglite" as const, directory: path.resolve(env.DATA_DIR, "pglite") },
+    redis: env.REDIS_URL ? { url: env.REDIS_URL, namespace: env.REDIS_NAMESPACE } : undefined,
+    tokens: {
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      signingKeys: env.JWT_SIGNING_KEYS,
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
+      refreshReuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
+    },
+    sessions: {
+      idleTimeoutSeconds: env.SESSION_IDLE_TIMEOUT_SECONDS,
+      absoluteTimeoutSeconds: env.SESSION_ABSOLUTE_TIMEOUT_SECONDS,
+    },
+    graphql: {
+      introspection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === "true" : env.NODE_ENV !== "production",
+    },
+  };
+}
+
+export type Config = ReturnType<typeof loadConfig>;

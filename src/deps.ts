@@ -1,0 +1,64 @@
+import type { Config } from "./config";
+import { principalFromClaims, type Principal } from "./permissions/principal";
+import { createCache, type Cache } from "./platform/cache/cache";
+import { openDatabase, type Database } from "./platform/db/database";
+import { unauthenticatedRequest } from "./platform/errors";
+import type { Logger } from "./platform/logger";
+import {
+  AccessTokenError,
+  bearerToken,
+  createTokenService,
+  jwksDocument,
+  loadKeyRing,
+  type Jwks,
+  type KeyRing,
+  type TokenService,
+} from "./platform/tokens";
+
+/** The long-lived parts of the process, opened once at start and closed at shutdown. */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  cache: Cache;
+  keyRing: KeyRing;
+  tokens: TokenService;
+  jwks(): Jwks;
+  /** The principal of a request's Authorization header; null without one, UNAUTHENTICATED for a bad one. */
+  authenticate(authorization: string | undefined): Promise<Principal | null>;
+}
+
+export async function openDependencies(config: Config, logger: Logger): Promise<AppDeps> {
+  const database = await openDatabase(config.database, { logger, migrate: true });
+  const cache = await createCache({ redisUrl: config.redis?.url, namespace: config.redis?.namespace, logger });
+  const keyRing = await loadKeyRing({
+    signingKeys: config.tokens.signingKeys,
+    dataDir: config.dataDir,
+    accessTokenTtlSeconds: config.tokens.accessTokenTtlSeconds,
+    requireConfiguredKeys: config.isProduction,
+  });
+  const tokens = createTokenService({
+    keys: keyRing,
+    issuer: config.tokens.issuer,
+    audience: config.tokens.audience,
+    accessTokenTtlSeconds: config.tokens.accessTokenTtlSeconds,
+  });
+
+  async function authenticate(authorization: string | undefined): Promise<Principal | null> {
+    if (authorization === undefined) return null;
+    const token = bearerToken(authorization);
+    if (!token) throw unauthenticatedRequest("Authorization header must be 'Bearer <token>'");
+    try {
+      return principalFromClaims(await tokens.verifyAccessToken(token));
+    } catch (error) {
+      if (error instanceof AccessTokenError) throw unauthenticatedRequest(error.message);
+      throw error;
+    }
+  }
+
+  return { config, logger, database, cache, keyRing, tokens, jwks: () => jwksDocument(keyRing), authenticate };
+}
+
+export async function closeDependencies(deps: AppDeps): Promise<void> {
+  await Promise.allSettled([deps.cache.close(), deps.database.close()]);
+}

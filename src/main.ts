@@ -1,0 +1,36 @@
+import "reflect-metadata";
+import { loadConfig } from "./config";
+import { closeDependencies, openDependencies } from "./deps";
+import { createLogger } from "./platform/logger";
+import { createServer } from "./server";
+
+const config = loadConfig();
+const logger = createLogger({ level: config.log.level });
+
+const deps = await openDependencies(config, logger);
+const app = await createServer(deps);
+await app.listen({ host: config.http.host, port: config.http.port });
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "shutting down: finishing in-flight requests");
+  const forced = setTimeout(() => {
+    logger.error("shutdown timed out; exiting");
+    process.exit(1);
+  }, config.http.shutdownTimeoutMs);
+  forced.unref();
+  try {
+    await app.close();
+    await closeDependencies(deps);
+    logger.info("stopped");
+    process.exit(0);
+  } catch (error) {
+    logger.error({ err: error }, "shutdown failed");
+    process.exit(1);
+  }
+}
+
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,0 +1,11 @@
+import type { RequestContext } from "../../context";
+import type { CompanyRecord } from "./companies.service";
+
+/** Resolves `Company` representations sent by the gateway; batched through the request's loader. */
+export const companyReference = {
+  Company: {
+    __resolveReference(reference: { id: string }, context: RequestContext): Promise<CompanyRecord | null> {
+      return context.loaders.companyById.load(reference.id);
+    },
+  },
+};

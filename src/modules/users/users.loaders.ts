@@ -1,0 +1,11 @@
+import DataLoader from "dataloader";
+import { findUsersByIds, type UserRecord, type UsersDeps } from "./users.service";
+
+/** Per-request loaders: every user lookup in one tick becomes one query. */
+export function createUserLoaders(deps: UsersDeps) {
+  return {
+    userById: new DataLoader<string, UserRecord | null>((ids) => findUsersByIds(deps, ids)),
+  };
+}
+
+export type UserLoaders = ReturnType<typeof createUserLoaders>;

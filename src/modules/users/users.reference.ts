@@ -1,0 +1,11 @@
+import type { RequestContext } from "../../context";
+import type { UserRecord } from "./users.service";
+
+/** Resolves `User` representations sent by the gateway; batched through the request's loader. */
+export const userReference = {
+  User: {
+    __resolveReference(reference: { id: string }, context: RequestContext): Promise<UserRecord | null> {
+      return context.loaders.userById.load(reference.id);
+    },
+  },
+};

@@ -1,0 +1,47 @@
+import type { VerifiedAccessToken } from "../platform/tokens/access-token";
+import { AccessTokenError } from "../platform/tokens/access-token-error";
+import { grantedPermissions, isRole, type Permission, type Role } from "./roles";
+
+export type SubscriptionTier = "FREE" | "PRO" | "ENTERPRISE";
+
+/** Who is calling, as proven by a verified access token. */
+export interface Principal {
+  userId: string;
+  sessionId: string;
+  /** The session's active company. */
+  companyId: string;
+  /** The caller's role in the active company. */
+  role: Role;
+  permissions: readonly Permission[];
+  tier: SubscriptionTier;
+  /** Unix seconds. */
+  issuedAt: number;
+  /** Unix seconds. */
+  expiresAt: number;
+}
+
+const knownPermissions: ReadonlySet<string> = new Set(Object.values(grantedPermissions).flat());
+const principals = new WeakMap<VerifiedAccessToken, Principal>();
+
+/**
+ * The principal a verified token proves. Permissions are the token's own (what was granted when it was
+ * issued), not recomputed from the role; names this build does not know are dropped. The result is frozen
+ * and shared by every request that presents the same cached token.
+ */
+export function principalFromClaims(verified: VerifiedAccessToken): Principal {
+  const known = principals.get(verified);
+  if (known) return known;
+  if (!isRole(verified.role)) throw new AccessTokenError("invalid_claims");
+  const principal: Principal = Object.freeze({
+    userId: verified.userId,
+    sessionId: verified.sessionId,
+    companyId: verified.companyId,
+    role: verified.role,
+    permissions: Object.freeze(verified.permissions.filter((name): name is Permission => knownPermissions.has(name))),
+    tier: verified.tier,
+    issuedAt: verified.issuedAt,
+    expiresAt: verified.expiresAt,
+  });
+  principals.set(verified, principal);
+  return principal;
+}

@@ -1,0 +1,42 @@
+import { deny, shield, type IRules } from "graphql-shield";
+import { forbidden } from "../platform/errors";
+import { isAuthenticated, isCompanyMember, isPublic, isSelf } from "./rules";
+
+/** Every field's access rule. Anything not listed here is denied. */
+export const permissionRules = {
+  Query: {
+    _service: isPublic,
+    _entities: isPublic,
+    tierFeatures: isPublic,
+  },
+  _Service: isPublic,
+  User: {
+    id: isAuthenticated,
+    fullName: isAuthenticated,
+    email: isSelf,
+    status: isSelf,
+    verificationStatus: isSelf,
+    registrationType: isSelf,
+    investmentProfile: isSelf,
+    riskTolerance: isSelf,
+    createdAt: isSelf,
+    lastLoginAt: isSelf,
+  },
+  Company: {
+    id: isCompanyMember,
+    name: isCompanyMember,
+    type: isCompanyMember,
+    industry: isCompanyMember,
+    companySize: isCompanyMember,
+    createdAt: isCompanyMember,
+  },
+} satisfies IRules;
+
+/** The shield middleware: deny by default, FORBIDDEN for a denied field, resolver errors passed through. */
+export function createPermissions() {
+  return shield(permissionRules, {
+    fallbackRule: deny,
+    fallbackError: forbidden(),
+    allowExternalErrors: true,
+  });
+}

@@ -1,0 +1,40 @@
+import type { Logger } from "../logger";
+import type { Cache } from "./cache";
+import { checkChannel, toJson, ttlToMs } from "./cache-input";
+import { ChannelHandlers } from "./channel-handlers";
+import { LocalStore } from "./local-store";
+
+/** The cache without Redis: the LRU alone, and pub/sub delivered inside this process. */
+export function createLocalCache(options: { logger: Logger; lruMaxEntries: number }): Cache {
+  const store = new LocalStore(options.lruMaxEntries);
+  const handlers = new ChannelHandlers(options.logger);
+  return {
+    async get<T>(key: string) {
+      return store.get(key)?.value as T | undefined;
+    },
+    async set<T>(key: string, value: T, ttlSeconds: number) {
+      const ttlMs = ttlToMs(ttlSeconds);
+      store.set(key, JSON.parse(toJson(value)), ttlMs);
+    },
+    async delete(key: string) {
+      store.delete(key);
+    },
+    async publish(channel: string, message: string) {
+      checkChannel(channel);
+      // Delivered on a later turn, as it would be through Redis, never inside the publisher's call.
+      setImmediate(() => handlers.dispatch(channel, message));
+    },
+    subscribe(channel, handler) {
+      checkChannel(channel);
+      const subscription = handlers.add(channel, handler);
+      return () => void subscription.remove();
+    },
+    async health() {
+      return "disabled";
+    },
+    async close() {
+      store.clear();
+      handlers.clear();
+    },
+  };
+}

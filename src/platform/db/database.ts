@@ -1,0 +1,114 @@
+import { mkdir } from "node:fs/promises";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { Config } from "../../config";
+import { PrismaClient } from "../../generated/prisma/client";
+import type { Logger } from "../logger";
+import { applyMigrations, readMigrations } from "./migrations";
+import { pgExecutor, pgliteExecutor } from "./sql-executor";
+
+export type QueryListener = (sql: string, durationMs: number) => void;
+
+export interface Database {
+  kind: "postgres" | "pglite";
+  prisma: PrismaClient;
+  /** Runs `SELECT 1`; rejects when the database cannot answer. */
+  ping(): Promise<void>;
+  /** Disconnects Prisma and closes the pool or the embedded database; safe to call twice. */
+  close(): Promise<void>;
+  /** Calls `listener` with every SQL statement Prisma sends; returns the unsubscribe function. */
+  onQuery(listener: QueryListener): () => void;
+}
+
+type Settings = Config["database"];
+
+/**
+ * Opens the configured database: PostgreSQL through a `pg` pool of `poolSize`, or the embedded PGlite
+ * persisted in `directory`. The embedded database is always migrated; PostgreSQL when `migrate` is set.
+ */
+export async function openDatabase(settings: Settings, options: { logger: Logger; migrate?: boolean }): Promise<Database> {
+  const { logger } = options;
+  if (settings.kind === "postgres") {
+    if (options.migrate) await migrateDatabase(settings, { logger });
+    const pool = new pg.Pool({ connectionString: settings.url, max: settings.poolSize, options: searchPath(settings) });
+    pool.on("error", (error) => logger.warn({ err: error }, "idle database connection failed"));
+    return createPrismaDatabase("postgres", new PrismaPg(pool, { schema: settings.schema }), () => pool.end(), logger);
+  }
+  const embedded = await openEmbedded(settings.directory);
+  try {
+    await applyMigrations(pgliteExecutor(embedded), await readMigrations(), { logger });
+  } catch (error) {
+    await embedded.close();
+    throw error;
+  }
+  return createPrismaDatabase("pglite", new PrismaPGlite(embedded), () => embedded.close(), logger);
+}
+
+/** Applies the pending migrations to the configured database, then disconnects; returns the names applied. */
+export async function migrateDatabase(settings: Settings, options: { logger?: Logger } = {}): Promise<string[]> {
+  const migrations = await readMigrations();
+  if (settings.kind === "postgres") {
+    const client = new pg.Client({ connectionString: settings.url, options: searchPath(settings) });
+    await client.connect();
+    try {
+      if (settings.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${settings.schema}"`);
+      return await applyMigrations(pgExecutor(client), migrations, options);
+    } finally {
+      await client.end();
+    }
+  }
+  const embedded = await openEmbedded(settings.directory);
+  try {
+    return await applyMigrations(pgliteExecutor(embedded), migrations, options);
+  } finally {
+    await embedded.close();
+  }
+}
+
+// Raw SQL and the migrations then land in the configured schema, as Prisma's own queries do.
+function searchPath(settings: { schema?: string }): string | undefined {
+  return settings.schema ? `-c search_path=${settings.schema}` : undefined;
+}
+
+async function openEmbedded(directory: string): Promise<PGlite> {
+  await mkdir(directory, { recursive: true });
+  return PGlite.create({ dataDir: directory });
+}
+
+function createPrismaDatabase(
+  kind: Database["kind"],
+  adapter: PrismaPg | PrismaPGlite,
+  closeDriver: () => Promise<void>,
+  logger: Logger,
+): Database {
+  const prisma = new PrismaClient({
+    adapter,
+    log: [
+      { emit: "event", level: "query" },
+      { emit: "event", level: "warn" },
+    ],
+  });
+  const listeners = new Set<QueryListener>();
+  prisma.$on("query", (event) => {
+    for (const listener of listeners) listener(event.query, event.duration);
+  });
+  prisma.$on("warn", (event) => logger.warn({ target: event.target }, event.message));
+  let closing: Promise<void> | undefined;
+  return {
+    kind,
+    prisma,
+    async ping() {
+      await prisma.$queryRaw`SELECT 1`;
+    },
+    close() {
+      closing ??= prisma.$disconnect().finally(closeDriver);
+      return closing;
+    },
+    onQuery(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import { GraphQLError } from "graphql";
+import { describe, expect, it } from "vitest";
+import { formatError } from "./graphql-errors";
+
+describe("formatError", () => {
+  it("hides the message and details of an unexpected error", () => {
+    const original = new Error("connect ECONNREFUSED 10.0.0.5:5432 password=secret");
+    const formatted = formatError({ message: original.message, path: ["me"], extensions: { code: "INTERNAL_SERVER_ERROR", stacktrace: ["x"] } }, original);
+    expect(formatted).toEqual({ message: "Internal server error", path: ["me"], extensions: { code: "INTERNAL_SERVER_ERROR" } });
+  });
+
+  it("keeps expected errors as they are", () => {
+    const error = new GraphQLError("Not allowed", { extensions: { code: "FORBIDDEN" } });
+    const formatted = { message: "Not allowed", path: ["user", "email"], extensions: { code: "FORBIDDEN" } };
+    expect(formatError(formatted, error)).toBe(formatted);
+  });
+
+  it("masks a GraphQLError carrying a code we do not know", () => {
+    const error = new GraphQLError("driver said: relation users does not exist", { extensions: { code: "P2021" } });
+    expect(formatError({ message: error.message, extensions: { code: "P2021" } }, error).message).toBe("Internal server error");
+  });
+});

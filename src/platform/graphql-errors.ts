@@ -1,0 +1,55 @@
+import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
+import { unwrapResolverError } from "@apollo/server/errors";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { ErrorCode } from "./errors";
+
+const knownCodes = new Set<string>([
+  ...Object.values(ErrorCode),
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_REQUEST",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "OPERATION_RESOLUTION_FAILURE",
+]);
+
+/** Keeps expected errors as they are and turns anything else into a bare INTERNAL_SERVER_ERROR. */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const code = formatted.extensions?.code;
+  if (original instanceof GraphQLError && typeof code === "string" && knownCodes.has(code)) {
+    return formatted;
+  }
+  return { message: "Internal server error", path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}
+
+interface CorrelatedContext extends BaseContext {
+  correlationId: string;
+  logger: { error(details: object, message: string): void };
+}
+
+/** Logs unexpected errors with the request's correlation id and gives that id to the client. */
+export function unexpectedErrorPlugin(): ApolloServerPlugin<CorrelatedContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) {
+            const original = unwrapResolverError(error);
+            if (!(original instanceof GraphQLError)) {
+              contextValue.logger.error({ err: original, path: error.path }, "unexpected error while resolving");
+            }
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== "single") return;
+          for (const error of response.body.singleResult.errors ?? []) {
+            if (error.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) {
+              (error.extensions as Record<string, unknown>).correlationId = contextValue.correlationId;
+            }
+          }
+        },
+      };
+    },
+  };
+}

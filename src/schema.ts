@@ -1,0 +1,45 @@
+import "reflect-metadata";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import { printSchemaWithDirectives } from "@graphql-tools/utils";
+import { parse, type GraphQLSchema } from "graphql";
+import { applyMiddleware } from "graphql-middleware";
+import { buildSchema, createResolversMap } from "type-graphql";
+import { Company } from "./modules/companies/companies.types";
+import { companyReference } from "./modules/companies/companies.reference";
+import { SubscriptionsResolver } from "./modules/subscriptions/subscriptions.resolver";
+import { User } from "./modules/users/users.types";
+import { userReference } from "./modules/users/users.reference";
+import { createPermissions } from "./permissions/shield";
+
+const federationLink = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@shareable", "@inaccessible"])`;
+
+const resolvers = [SubscriptionsResolver] as const;
+const entityTypes = [User, Company];
+const referenceResolvers = [userReference, companyReference];
+
+function buildModuleSchema(): Promise<GraphQLSchema> {
+  return buildSchema({ resolvers, orphanedTypes: entityTypes, skipCheck: true, validate: false });
+}
+
+function toSubgraphSdl(schema: GraphQLSchema): string {
+  return `${federationLink}\n\n${printSchemaWithDirectives(schema)}\n`;
+}
+
+/** The subgraph SDL printed from the type-graphql classes, with federation directives. */
+export async function printSubgraphSdl(): Promise<string> {
+  return toSubgraphSdl(await buildModuleSchema());
+}
+
+/** The executable subgraph: SDL → buildSubgraphSchema → graphql-shield (applied after, so entities stay guarded). */
+export async function createSchema(): Promise<{ schema: GraphQLSchema; sdl: string }> {
+  const moduleSchema = await buildModuleSchema();
+  const sdl = toSubgraphSdl(moduleSchema);
+  const resolverMap = createResolversMap(moduleSchema) as Record<string, Record<string, unknown>>;
+  for (const reference of referenceResolvers) {
+    for (const [typeName, fields] of Object.entries(reference)) {
+      resolverMap[typeName] = { ...resolverMap[typeName], ...fields };
+    }
+  }
+  const subgraph = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolverMap as never });
+  return { schema: applyMiddleware(subgraph, createPermissions()), sdl };
+}

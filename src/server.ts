@@ -1,0 +1,69 @@
+import { randomUUID } from "node:crypto";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from "@as-integrations/fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { createRequestContext, type RequestContext } from "./context";
+import type { AppDeps } from "./deps";
+import { checkHealth } from "./health";
+import { formatError, unexpectedErrorPlugin } from "./platform/graphql-errors";
+import { createSchema } from "./schema";
+
+const correlationIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The HTTP server: /graphql, health, JWKS. Listening and shutdown are the caller's (src/main.ts). */
+export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: config.http.bodyLimitBytes,
+    trustProxy: config.http.trustedProxies.length ? config.http.trustedProxies : false,
+    requestIdHeader: false,
+    logController: new LogController({ requestIdLogLabel: "correlationId", disableRequestLogging: true }),
+    genReqId: (request) => {
+      const given = request.headers["x-correlation-id"];
+      return typeof given === "string" && correlationIdPattern.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+  });
+
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-correlation-id", request.id);
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    const level = reply.statusCode >= 500 ? "error" : reply.statusCode >= 400 ? "info" : "debug";
+    request.log[level]({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: reply.elapsedTime }, "request completed");
+  });
+
+  const { schema } = await createSchema();
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    introspection: config.graphql.introspection,
+    includeStacktraceInErrorResponses: false,
+    formatError,
+    logger: deps.logger,
+    plugins: [fastifyApolloDrainPlugin(app), unexpectedErrorPlugin(), ApolloServerPluginInlineTraceDisabled()],
+  });
+  await apollo.start();
+
+  app.route({
+    url: "/graphql",
+    method: ["GET", "POST", "OPTIONS"],
+    handler: fastifyApolloHandler(apollo, { context: (request) => createRequestContext(deps, request) }),
+  });
+
+  app.get("/health", async (_request, reply) => {
+    const health = await checkHealth(deps);
+    return reply.code(health.status === "healthy" ? 200 : 503).send(health);
+  });
+  app.get("/health/live", async () => ({ status: "ok" }));
+  app.get("/health/ready", async (_request, reply) => {
+    const database = await checkHealth(deps).then((health) => health.checks.database.status);
+    return reply.code(database === "ok" ? 200 : 503).send({ status: database === "ok" ? "ready" : "not_ready" });
+  });
+  app.get("/.well-known/jwks.json", async (_request, reply) =>
+    reply.header("cache-control", "public, max-age=300").send(deps.jwks()),
+  );
+
+  return app;
+}

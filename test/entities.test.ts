@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { composeWithOrders } from "./support/orders-subgraph";
+import { startTestServer, type SeededUser, type TestServer } from "./support/server";
+
+const userEntities = `query ($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on User { id fullName email } }
+}`;
+const companyEntities = `query ($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on Company { id name type } }
+}`;
+
+let server: TestServer;
+let alice: SeededUser;
+let others: SeededUser[];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  alice = await server.seedUser({ fullName: "Alice" });
+  others = await Promise.all(Array.from({ length: 5 }, (_, index) => server.seedUser({ fullName: `Other ${index}` })));
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+/** Counts the SQL statements sent while `run` executes that touch `table`. */
+async function countQueries<T>(table: string, run: () => Promise<T>): Promise<{ result: T; count: number }> {
+  let count = 0;
+  const stop = server.deps.database.onQuery((sql) => {
+    if (sql.includes(`"${table}"`)) count += 1;
+  });
+  try {
+    return { result: await run(), count };
+  } finally {
+    stop();
+  }
+}
+
+describe("_service", () => {
+  it("serves the subgraph SDL to the gateway without a token, and it composes", async () => {
+    const result = await server.graphql<{ _service: { sdl: string } }, never>("{ _service { sdl } }");
+    expect(result.errors).toBeUndefined();
+    const sdl = result.data?._service.sdl ?? "";
+    expect(sdl).toMatch(/type User\s+@key\(fields: "id"\)/);
+    expect(sdl).toMatch(/type Company\s+@key\(fields: "id"\)/);
+    expect(composeWithOrders(sdl).errors).toEqual([]);
+  });
+});
+
+describe("User entities", () => {
+  it("resolves N representations with one SQL query, keeping their order", async () => {
+    const ids = [alice, ...others].map((user) => user.userId).reverse();
+    const { result, count } = await countQueries("users", () =>
+      server.graphql<{ _entities: { id: string; fullName: string }[] }, unknown>(
+        userEntities.replace(" email", ""),
+        { representations: ids.map((id) => ({ __typename: "User", id })) },
+        { token: alice.accessToken },
+      ),
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?._entities.map((user) => user.id)).toEqual(ids);
+    expect(result.data?._entities.at(-1)?.fullName).toBe("Alice");
+    expect(count).toBe(1);
+  });
+
+  it("shows the email to the user themself and denies it (null + FORBIDDEN) for anyone else", async () => {
+    const result = await server.graphql<{ _entities: ({ id: string; email: string | null } | null)[] }, unknown>(
+      userEntities,
+      { representations: [alice, others[0]!].map((user) => ({ __typename: "User", id: user.userId })) },
+      { token: alice.accessToken },
+    );
+    expect(result.data?._entities[0]).toMatchObject({ id: alice.userId, email: alice.email });
+    expect(result.data?._entities[1]).toMatchObject({ id: others[0]!.userId, fullName: "Other 0", email: null });
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors?.[0]).toMatchObject({ path: ["_entities", 1, "email"], extensions: { code: "FORBIDDEN" } });
+  });
+
+  it("answers null for unknown and malformed ids", async () => {
+    const result = await server.graphql<{ _entities: unknown[] }, unknown>(
+      userEntities.replace(" email", ""),
+      { representations: [{ __typename: "User", id: "00000000-0000-4000-8000-000000000000" }, { __typename: "User", id: "nope" }] },
+      { token: alice.accessToken },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?._entities).toEqual([null, null]);
+  });
+
+  it("refuses entity fields to a caller without a token", async () => {
+    const result = await server.graphql<{ _entities: unknown[] }, unknown>(userEntities, {
+      representations: [{ __typename: "User", id: alice.userId }],
+    });
+    expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect(JSON.stringify(result.data)).not.toContain("Alice");
+  });
+});
+
+describe("Company entities", () => {
+  it("resolves N representations with one SQL query on companies", async () => {
+    const { result, count } = await countQueries("companies", () =>
+      server.graphql<{ _entities: ({ id: string; type: string } | null)[] }, unknown>(
+        companyEntities,
+        { representations: [alice, ...others].map((user) => ({ __typename: "Company", id: user.companyId })) },
+        { token: alice.accessToken },
+      ),
+    );
+    expect(count).toBe(1);
+    expect(result.data?._entities[0]).toMatchObject({ id: alice.companyId, type: "INDIVIDUAL" });
+  });
+
+  it("shows a company to its members and denies it to others", async () => {
+    const result = await server.graphql<{ _entities: ({ id: string | null; name: string | null } | null)[] }, unknown>(
+      companyEntities,
+      { representations: [alice, others[1]!].map((user) => ({ __typename: "Company", id: user.companyId })) },
+      { token: alice.accessToken },
+    );
+    expect(result.data?._entities[0]?.id).toBe(alice.companyId);
+    expect(result.data?._entities[1]).toBeNull();
+    expect(result.errors?.map((error) => error.extensions?.code)).toContain("FORBIDDEN");
+  });
+});

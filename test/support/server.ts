@@ -1,0 +1,149 @@
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import type { FastifyInstance } from "fastify";
+import { print, type DocumentNode, type GraphQLFormattedError } from "graphql";
+import { loadConfig, type Environment } from "../../src/config";
+import { closeDependencies, openDependencies, type AppDeps } from "../../src/deps";
+import { permissionsOf, type Role } from "../../src/permissions/roles";
+import { createLogger } from "../../src/platform/logger";
+import { createServer } from "../../src/server";
+import { createTestDatabase } from "./database";
+
+export interface GraphQLResponse<TData> {
+  status: number;
+  data?: TData | null;
+  errors?: GraphQLFormattedError[];
+  headers: Headers;
+}
+
+export interface SeededUser {
+  userId: string;
+  companyId: string;
+  sessionId: string;
+  email: string;
+  accessToken: string;
+}
+
+export interface TestServer {
+  url: string;
+  deps: AppDeps;
+  /** Lines the server logged, parsed (what a log shipper would receive). */
+  logLines: Record<string, unknown>[];
+  graphql<TData, TVariables>(
+    document: TypedDocumentNode<TData, TVariables> | DocumentNode | string,
+    variables?: TVariables,
+    options?: { token?: string; headers?: Record<string, string> },
+  ): Promise<GraphQLResponse<TData>>;
+  /** A user with an INDIVIDUAL company (as OWNER), a FREE subscription, a session and an access token. */
+  seedUser(options?: { email?: string; fullName?: string; role?: Role }): Promise<SeededUser>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real HTTP server on a fresh database of its own (PostgreSQL when DATABASE_URL is set, PGlite
+ * otherwise) and REDIS_URL when set, listening on a free loopback port.
+ */
+export async function startTestServer(environment: Partial<Environment> = {}): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "um-test-data-"));
+  const config = loadConfig({
+    NODE_ENV: "test",
+    LOG_LEVEL: "info",
+    DATA_DIR: dataDir,
+    REDIS_URL: process.env.REDIS_URL,
+    REDIS_NAMESPACE: `um-test-${randomUUID()}`,
+    ...environment,
+  });
+  config.database = database.settings;
+
+  const logLines: Record<string, unknown>[] = [];
+  const logger = createLogger({
+    level: config.log.level,
+    destination: { write: (line: string) => void logLines.push(JSON.parse(line)) },
+  });
+  const deps = await openDependencies(config, logger);
+  let app: FastifyInstance;
+  try {
+    app = await createServer(deps);
+    await app.listen({ host: "127.0.0.1", port: 0 });
+  } catch (error) {
+    await closeDependencies(deps);
+    throw error;
+  }
+  const address = app.server.address();
+  const url = typeof address === "object" && address ? `http://127.0.0.1:${address.port}` : "";
+
+  return {
+    url,
+    deps,
+    logLines,
+    async graphql(document, variables, options = {}) {
+      const query = typeof document === "string" ? document : print(document as DocumentNode);
+      const response = await fetch(`${url}/graphql`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...options.headers,
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { data?: never; errors?: GraphQLFormattedError[] };
+      return { status: response.status, data: body.data, errors: body.errors, headers: response.headers };
+    },
+    async seedUser(options = {}) {
+      const prisma = deps.database.prisma;
+      const email = options.email ?? `user-${randomUUID()}@example.com`;
+      const now = Date.now();
+      const user = await prisma.user.create({
+        data: {
+          email,
+          fullName: options.fullName ?? "Test User",
+          memberships: {
+            create: {
+              role: options.role ?? "OWNER",
+              company: {
+                create: {
+                  name: "Test User",
+                  slug: `test-${randomUUID()}`,
+                  type: "INDIVIDUAL",
+                  subscription: {
+                    create: { currentPeriodStart: new Date(now), currentPeriodEnd: new Date(now + 30 * 86_400_000) },
+                  },
+                },
+              },
+            },
+          },
+        },
+        include: { memberships: true },
+      });
+      const membership = user.memberships[0]!;
+      const session = await prisma.session.create({
+        data: {
+          userId: user.id,
+          activeCompanyId: membership.companyId,
+          idleExpiresAt: new Date(now + 86_400_000),
+          absoluteExpiresAt: new Date(now + 30 * 86_400_000),
+        },
+      });
+      const { token } = await deps.tokens.issueAccessToken({
+        userId: user.id,
+        companyId: membership.companyId,
+        sessionId: session.id,
+        role: membership.role,
+        permissions: permissionsOf(membership.role),
+        tier: "FREE",
+      });
+      return { userId: user.id, companyId: membership.companyId, sessionId: session.id, email, accessToken: token };
+    },
+    async close() {
+      await app.close();
+      await closeDependencies(deps);
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
