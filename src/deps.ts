@@ -1,4 +1,6 @@
 import type { Config } from "./config";
+import { createSessionGuard, type SessionGuard } from "./modules/auth/session-guard";
+import type { SessionsDeps } from "./modules/auth/sessions.service";
 import { principalFromClaims, type Principal } from "./permissions/principal";
 import { createCache, type Cache } from "./platform/cache/cache";
 import { openDatabase, type Database } from "./platform/db/database";
@@ -23,6 +25,9 @@ export interface AppDeps {
   cache: Cache;
   keyRing: KeyRing;
   tokens: TokenService;
+  guard: SessionGuard;
+  /** What the session and sign-in services need. */
+  sessions: SessionsDeps;
   jwks(): Jwks;
   /** The principal of a request's Authorization header; null without one, UNAUTHENTICATED for a bad one. */
   authenticate(authorization: string | undefined): Promise<Principal | null>;
@@ -44,21 +49,30 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
     accessTokenTtlSeconds: config.tokens.accessTokenTtlSeconds,
   });
 
+  const guard = createSessionGuard({ prisma: database.prisma, cache, logger });
+  const sessions: SessionsDeps = { prisma: database.prisma, tokens, guard, config };
+
   async function authenticate(authorization: string | undefined): Promise<Principal | null> {
     if (authorization === undefined) return null;
     const token = bearerToken(authorization);
     if (!token) throw unauthenticatedRequest("Authorization header must be 'Bearer <token>'");
+    let verified;
     try {
-      return principalFromClaims(await tokens.verifyAccessToken(token));
+      verified = await tokens.verifyAccessToken(token);
     } catch (error) {
       if (error instanceof AccessTokenError) throw unauthenticatedRequest(error.message);
       throw error;
     }
+    if (!(await guard.isActive(verified.sessionId, verified.userId, verified.issuedAt))) {
+      throw unauthenticatedRequest("The session has ended; sign in again");
+    }
+    return principalFromClaims(verified);
   }
 
-  return { config, logger, database, cache, keyRing, tokens, jwks: () => jwksDocument(keyRing), authenticate };
+  return { config, logger, database, cache, keyRing, tokens, guard, sessions, jwks: () => jwksDocument(keyRing), authenticate };
 }
 
 export async function closeDependencies(deps: AppDeps): Promise<void> {
+  deps.guard.close();
   await Promise.allSettled([deps.cache.close(), deps.database.close()]);
 }

@@ -4,16 +4,18 @@ import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { parse, type GraphQLSchema } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
 import { buildSchema, createResolversMap } from "type-graphql";
+import { AuthResolver } from "./modules/auth/auth.resolver";
 import { Company } from "./modules/companies/companies.types";
 import { companyReference } from "./modules/companies/companies.reference";
 import { SubscriptionsResolver } from "./modules/subscriptions/subscriptions.resolver";
+import { UsersResolver } from "./modules/users/users.resolver";
 import { User } from "./modules/users/users.types";
 import { userReference } from "./modules/users/users.reference";
 import { createPermissions } from "./permissions/shield";
 
 const federationLink = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@shareable", "@inaccessible"])`;
 
-const resolvers = [SubscriptionsResolver] as const;
+const resolvers = [AuthResolver, UsersResolver, SubscriptionsResolver] as const;
 const entityTypes = [User, Company];
 const referenceResolvers = [userReference, companyReference];
 

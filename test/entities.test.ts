@@ -17,6 +17,8 @@ beforeAll(async () => {
   server = await startTestServer();
   alice = await server.seedUser({ fullName: "Alice" });
   others = await Promise.all(Array.from({ length: 5 }, (_, index) => server.seedUser({ fullName: `Other ${index}` })));
+  // The first request of a session reads its revocation state once; count entity queries after that.
+  await server.graphql("{ __typename }", {}, { token: alice.accessToken });
 });
 
 afterAll(async () => {

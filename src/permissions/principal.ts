@@ -1,4 +1,5 @@
 import type { VerifiedAccessToken } from "../platform/tokens/access-token";
+import { BugError } from "../platform/errors";
 import { AccessTokenError } from "../platform/tokens/access-token-error";
 import { grantedPermissions, isRole, type Permission, type Role } from "./roles";
 
@@ -43,5 +44,11 @@ export function principalFromClaims(verified: VerifiedAccessToken): Principal {
     expiresAt: verified.expiresAt,
   });
   principals.set(verified, principal);
+  return principal;
+}
+
+/** The principal of a field shield already limited to signed-in callers; a missing one is a wiring bug. */
+export function requirePrincipal(principal: Principal | null): Principal {
+  if (!principal) throw new BugError("BUG_UNGUARDED_FIELD", "an authenticated field ran without a principal");
   return principal;
 }

@@ -5,8 +5,8 @@ import type { AccessContext } from "./access";
 /** Anyone, signed in or not. */
 export const isPublic = allow;
 
-/** A caller with a valid access token. */
-export const isAuthenticated = rule({ cache: "contextual" })((_parent, _args, context: AccessContext) =>
+/** A caller with a valid access token (not cached: register and login sign the request in midway). */
+export const isAuthenticated = rule({ cache: "no_cache" })((_parent, _args, context: AccessContext) =>
   context.principal ? true : unauthenticated(),
 );
 

@@ -19,13 +19,25 @@ export const ErrorCode = {
   EMAIL_TAKEN: "EMAIL_TAKEN",
   /** Login with an unknown email or a wrong password (never says which). */
   INVALID_CREDENTIALS: "INVALID_CREDENTIALS",
-  /** Password shorter or longer than the policy allows, or equal to the email. */
-  WEAK_PASSWORD: "WEAK_PASSWORD",
+  /** Password shorter than 12 characters. */
+  PASSWORD_TOO_SHORT: "PASSWORD_TOO_SHORT",
+  /** Password longer than 128 characters. */
+  PASSWORD_TOO_LONG: "PASSWORD_TOO_LONG",
+  /** Password equal to the account's email. */
+  PASSWORD_SAME_AS_EMAIL: "PASSWORD_SAME_AS_EMAIL",
+  /** Sign-in with a correct password to a suspended account. */
+  ACCOUNT_SUSPENDED: "ACCOUNT_SUSPENDED",
+  /** Sign-in with a correct password to a temporarily locked account. */
+  ACCOUNT_LOCKED: "ACCOUNT_LOCKED",
+  /** A registration type this deployment does not accept (yet), e.g. an SSO provider without configuration. */
+  UNSUPPORTED_REGISTRATION_TYPE: "UNSUPPORTED_REGISTRATION_TYPE",
+  /** An invitation code that is unknown, expired, revoked or already used. */
+  INVALID_INVITATION: "INVALID_INVITATION",
   /** A refresh token that is unknown, expired, reused or whose session ended. */
   INVALID_REFRESH_TOKEN: "INVALID_REFRESH_TOKEN",
   /** A field value longer than its limit. */
   TOO_LONG: "TOO_LONG",
-  /** A required value is missing. */
+  /** A required value is missing or blank. */
   REQUIRED: "REQUIRED",
 } as const;
 
@@ -57,8 +69,23 @@ export interface UserErrorShape {
   message: string;
 }
 
+/** Several expected problems found at once (e.g. every invalid field of a form). */
+export class DomainErrors extends Error {
+  constructor(readonly errors: DomainError[]) {
+    super(errors.map((error) => error.message).join("; "));
+    this.name = "DomainErrors";
+  }
+}
+
 export function toUserError(error: DomainError): UserErrorShape {
   return { field: error.field, code: error.code, message: error.message };
+}
+
+/** The payload `userErrors` for an expected failure; anything else is rethrown as unexpected. */
+export function userErrorsFrom(error: unknown): UserErrorShape[] {
+  if (error instanceof DomainError) return [toUserError(error)];
+  if (error instanceof DomainErrors) return error.errors.map(toUserError);
+  throw error;
 }
 
 export function unauthenticated(message = "Authentication required"): GraphQLError {

@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from "../../generated/prisma/client";
 import { distinctUuids, inRequestedOrder } from "../../platform/ids";
+import type { SubscriptionTier } from "../../permissions/principal";
 import type { Role } from "../../permissions/roles";
 
 export const companySelect = {
@@ -41,4 +42,32 @@ export async function findMembershipRoles(
     : [];
   const roleByCompany = new Map(rows.map((row) => [row.companyId, row.role]));
   return companyIds.map((id) => roleByCompany.get(id.toLowerCase()) ?? null);
+}
+
+export interface ActiveMembership {
+  companyId: string;
+  role: Role;
+  tier: SubscriptionTier;
+}
+
+/**
+ * The membership a session acts in: `preferredCompanyId` when the user still belongs to it, else their
+ * individual company, else their oldest membership; null when they belong to none.
+ */
+export async function findActiveMembership(
+  deps: CompaniesDeps,
+  userId: string,
+  preferredCompanyId: string | null,
+): Promise<ActiveMembership | null> {
+  const memberships = await deps.prisma.membership.findMany({
+    where: { userId, status: "ACTIVE", company: { status: "ACTIVE" } },
+    select: { companyId: true, role: true, company: { select: { type: true, subscription: { select: { tier: true } } } } },
+    orderBy: { createdAt: "asc" },
+  });
+  const chosen =
+    memberships.find((membership) => membership.companyId === preferredCompanyId) ??
+    memberships.find((membership) => membership.company.type === "INDIVIDUAL") ??
+    memberships[0];
+  if (!chosen) return null;
+  return { companyId: chosen.companyId, role: chosen.role, tier: chosen.company.subscription?.tier ?? "FREE" };
 }

@@ -1,4 +1,6 @@
 import type { Prisma, PrismaClient } from "../../generated/prisma/client";
+import type { InvestmentProfile, RiskTolerance } from "../../generated/prisma/enums";
+import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors";
 import { distinctUuids, inRequestedOrder } from "../../platform/ids";
 
 /** The columns the API may show; the password hash and security counters never leave the service. */
@@ -28,4 +30,43 @@ export async function findUsersByIds(deps: UsersDeps, ids: readonly string[]): P
     ? await deps.prisma.user.findMany({ where: { id: { in: wanted }, deletedAt: null }, select: userSelect })
     : [];
   return inRequestedOrder(ids, rows);
+}
+
+/** How emails are stored and compared: trimmed and lower-cased. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export const fullNameMaxLength = 200;
+
+/** A display name: trimmed, 1–200 characters, no control characters. */
+export function fullNameProblems(fullName: string, field = ["fullName"]): DomainError[] {
+  const trimmed = fullName.trim();
+  if (!trimmed) return [new DomainError(ErrorCode.REQUIRED, "Enter a name", field)];
+  if ([...trimmed].length > fullNameMaxLength) {
+    return [new DomainError(ErrorCode.TOO_LONG, `Use at most ${fullNameMaxLength} characters`, field)];
+  }
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) return [new DomainError(ErrorCode.BAD_USER_INPUT, "The name contains control characters", field)];
+  return [];
+}
+
+export interface ProfileChanges {
+  fullName?: string | null;
+  investmentProfile?: InvestmentProfile | null;
+  riskTolerance?: RiskTolerance | null;
+}
+
+/** Updates the user's own profile; a field left out (or null, for the name) stays as it is. */
+export async function updateProfile(deps: UsersDeps, userId: string, changes: ProfileChanges): Promise<UserRecord> {
+  const problems = changes.fullName != null ? fullNameProblems(changes.fullName, ["input", "fullName"]) : [];
+  if (problems.length) throw new DomainErrors(problems);
+  return deps.prisma.user.update({
+    where: { id: userId },
+    data: {
+      ...(changes.fullName != null ? { fullName: changes.fullName.trim() } : {}),
+      ...(changes.investmentProfile !== undefined ? { investmentProfile: changes.investmentProfile } : {}),
+      ...(changes.riskTolerance !== undefined ? { riskTolerance: changes.riskTolerance } : {}),
+    },
+    select: userSelect,
+  });
 }

@@ -1,5 +1,6 @@
 import { DateTimeResolver, EmailAddressResolver } from "graphql-scalars";
-import { Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { UserError } from "../../platform/graphql-types";
 import { InvestmentProfile, RegistrationType, RiskTolerance, UserStatus, VerificationStatus } from "../../generated/prisma/enums";
 
 registerEnumType(UserStatus, { name: "UserStatus" });
@@ -40,4 +41,25 @@ export class User {
 
   @Field(() => DateTimeResolver, { nullable: true })
   lastLoginAt!: Date | null;
+}
+
+@InputType()
+export class UpdateProfileInput {
+  @Field(() => String, { nullable: true })
+  fullName?: string | null;
+
+  @Field(() => InvestmentProfile, { nullable: true })
+  investmentProfile?: InvestmentProfile | null;
+
+  @Field(() => RiskTolerance, { nullable: true })
+  riskTolerance?: RiskTolerance | null;
+}
+
+@ObjectType()
+export class UserPayload {
+  @Field(() => User, { nullable: true })
+  user?: User | null;
+
+  @Field(() => [UserError])
+  userErrors!: UserError[];
 }

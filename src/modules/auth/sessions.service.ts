@@ -1,0 +1,211 @@
+import type { PrismaClient } from "../../generated/prisma/client";
+import type { Config } from "../../config";
+import { permissionsOf } from "../../permissions/roles";
+import { randomToken, sha256Hex } from "../../platform/crypto";
+import { DomainError, ErrorCode } from "../../platform/errors";
+import { isUuid } from "../../platform/ids";
+import type { TokenService } from "../../platform/tokens";
+import { findActiveMembership, type ActiveMembership } from "../companies/companies.service";
+import type { SessionGuard } from "./session-guard";
+
+export interface SessionsDeps {
+  prisma: PrismaClient;
+  tokens: TokenService;
+  guard: SessionGuard;
+  config: Pick<Config, "tokens" | "sessions">;
+  clock?: () => number;
+}
+
+/** A Prisma client or an interactive transaction. */
+type Db = Pick<PrismaClient, "session" | "refreshToken">;
+
+export interface AuthTokens {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: "Bearer";
+  expiresIn: number;
+}
+
+export interface SessionView {
+  id: string;
+  createdAt: Date;
+  lastUsedAt: Date;
+  userAgent: string | null;
+  ip: string | null;
+  current: boolean;
+}
+
+interface SessionRef {
+  id: string;
+  userId: string;
+  activeCompanyId: string | null;
+}
+
+const invalidRefreshToken = () =>
+  new DomainError(ErrorCode.INVALID_REFRESH_TOKEN, "The refresh token is invalid or has expired; sign in again", ["refreshToken"]);
+
+function now(deps: SessionsDeps): Date {
+  return new Date((deps.clock ?? Date.now)());
+}
+
+/** Opens a session and its first refresh token (inside the caller's transaction when given one). */
+export async function openSession(
+  deps: SessionsDeps,
+  db: Db,
+  input: { userId: string; companyId: string | null; userAgent: string | null; ip: string | null },
+): Promise<{ session: SessionRef; refreshToken: string }> {
+  const at = now(deps);
+  const { idleTimeoutSeconds, absoluteTimeoutSeconds } = deps.config.sessions;
+  const session = await db.session.create({
+    data: {
+      userId: input.userId,
+      activeCompanyId: input.companyId,
+      userAgent: input.userAgent?.slice(0, 512) ?? null,
+      ip: input.ip,
+      createdAt: at,
+      lastUsedAt: at,
+      idleExpiresAt: new Date(at.getTime() + idleTimeoutSeconds * 1000),
+      absoluteExpiresAt: new Date(at.getTime() + absoluteTimeoutSeconds * 1000),
+    },
+    select: { id: true, userId: true, activeCompanyId: true, absoluteExpiresAt: true },
+  });
+  const refreshToken = await createRefreshToken(deps, db, { ...session, familyId: null, parentId: null });
+  return { session, refreshToken };
+}
+
+async function createRefreshToken(
+  deps: SessionsDeps,
+  db: Db,
+  input: { id: string; userId: string; absoluteExpiresAt: Date; familyId: string | null; parentId: string | null },
+): Promise<string> {
+  const token = randomToken(32);
+  const at = now(deps);
+  const expiresAt = Math.min(at.getTime() + deps.config.tokens.refreshTokenTtlSeconds * 1000, input.absoluteExpiresAt.getTime());
+  await db.refreshToken.create({
+    data: {
+      sessionId: input.id,
+      userId: input.userId,
+      tokenHash: sha256Hex(token),
+      familyId: input.familyId ?? input.id,
+      parentId: input.parentId,
+      expiresAt: new Date(expiresAt),
+      createdAt: at,
+    },
+    select: { id: true },
+  });
+  return token;
+}
+
+/** Signs an access token for the session's active company (role and tier read now) and pairs it with `refreshToken`. */
+export async function issueTokens(
+  deps: SessionsDeps,
+  session: SessionRef,
+  refreshToken: string,
+  options: { correlationId?: string; membership?: ActiveMembership } = {},
+): Promise<AuthTokens> {
+  const { correlationId } = options;
+  const membership = options.membership ?? (await findActiveMembership(deps, session.userId, session.activeCompanyId));
+  if (!membership) throw invalidRefreshToken();
+  if (membership.companyId !== session.activeCompanyId) {
+    await deps.prisma.session.update({ where: { id: session.id }, data: { activeCompanyId: membership.companyId } });
+  }
+  const access = await deps.tokens.issueAccessToken({
+    userId: session.userId,
+    companyId: membership.companyId,
+    sessionId: session.id,
+    role: membership.role,
+    permissions: permissionsOf(membership.role),
+    tier: membership.tier,
+    correlationId,
+  });
+  return { accessToken: access.token, refreshToken, tokenType: "Bearer", expiresIn: access.expiresIn };
+}
+
+/**
+ * Rotates a refresh token. A token already rotated is still honoured within the grace window (tabs
+ * refreshing together each get a valid pair); after it, the reuse is taken as theft and the session ends.
+ */
+export async function refreshSession(deps: SessionsDeps, presented: string, correlationId?: string): Promise<AuthTokens> {
+  if (!presented || presented.length > 256) throw invalidRefreshToken();
+  const at = now(deps);
+  const stored = await deps.prisma.refreshToken.findUnique({
+    where: { tokenHash: sha256Hex(presented) },
+    select: {
+      id: true,
+      familyId: true,
+      expiresAt: true,
+      usedAt: true,
+      session: { select: { id: true, userId: true, activeCompanyId: true, revokedAt: true, idleExpiresAt: true, absoluteExpiresAt: true } },
+    },
+  });
+  if (!stored) throw invalidRefreshToken();
+  const { session } = stored;
+  if (session.revokedAt || stored.expiresAt <= at || session.idleExpiresAt <= at || session.absoluteExpiresAt <= at) {
+    throw invalidRefreshToken();
+  }
+
+  const claimed = await deps.prisma.refreshToken.updateMany({ where: { id: stored.id, usedAt: null }, data: { usedAt: at } });
+  if (claimed.count === 0) {
+    const usedAt = (await deps.prisma.refreshToken.findUnique({ where: { id: stored.id }, select: { usedAt: true } }))?.usedAt;
+    const graceEnds = (usedAt?.getTime() ?? 0) + deps.config.tokens.refreshReuseGraceSeconds * 1000;
+    if (!usedAt || at.getTime() > graceEnds) {
+      await revokeSessions(deps, session.userId, [session.id], "refresh_token_reuse");
+      throw invalidRefreshToken();
+    }
+  }
+
+  const refreshToken = await deps.prisma.$transaction(async (tx) => {
+    await tx.session.update({
+      where: { id: session.id },
+      data: { lastUsedAt: at, idleExpiresAt: new Date(at.getTime() + deps.config.sessions.idleTimeoutSeconds * 1000) },
+    });
+    return createRefreshToken(deps, tx, { ...session, familyId: stored.familyId, parentId: stored.id });
+  });
+  return issueTokens(deps, session, refreshToken, { correlationId });
+}
+
+/** Ends the given sessions of `userId` (others' sessions are left alone); returns how many ended. */
+export async function revokeSessions(deps: SessionsDeps, userId: string, sessionIds: string[], reason: string): Promise<number> {
+  const ended = await deps.prisma.session.updateManyAndReturn({
+    where: { id: { in: sessionIds.filter(isUuid) }, userId, revokedAt: null },
+    data: { revokedAt: now(deps), revokedReason: reason },
+    select: { id: true },
+  });
+  await deps.guard.sessionsRevoked(ended.map((session) => session.id));
+  return ended.length;
+}
+
+/** Ends one of the user's own sessions; NOT_FOUND when it is not theirs or already ended. */
+export async function revokeOwnSession(deps: SessionsDeps, userId: string, sessionId: string): Promise<void> {
+  if ((await revokeSessions(deps, userId, [sessionId], "revoked_by_user")) === 0) {
+    throw new DomainError(ErrorCode.NOT_FOUND, "No such active session", ["id"]);
+  }
+}
+
+/** Ends every session of the user and refuses every access token issued before now. */
+export async function revokeAllSessions(deps: SessionsDeps, userId: string, reason: string): Promise<void> {
+  const at = now(deps);
+  // Second precision: a token's `iat` is whole seconds, so a sign-in right after this is still accepted.
+  const notBefore = new Date(Math.floor(at.getTime() / 1000) * 1000);
+  const sessions = await deps.prisma.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: userId }, data: { notBefore } });
+    return tx.session.updateManyAndReturn({
+      where: { userId, revokedAt: null },
+      data: { revokedAt: at, revokedReason: reason },
+      select: { id: true },
+    });
+  });
+  await deps.guard.userNotBeforeMoved(userId, notBefore);
+  await deps.guard.sessionsRevoked(sessions.map((session) => session.id));
+}
+
+/** The user's sessions still usable, newest first; `current` marks the caller's. */
+export async function listSessions(deps: SessionsDeps, userId: string, currentSessionId: string): Promise<SessionView[]> {
+  const at = now(deps);
+  const rows = await deps.prisma.session.findMany({
+    where: { userId, revokedAt: null, idleExpiresAt: { gt: at }, absoluteExpiresAt: { gt: at } },
+    select: { id: true, createdAt: true, lastUsedAt: true, userAgent: true, ip: true },
+    orderBy: { createdAt: "desc" },
+  });
+  return rows.map((row) => ({ ...row, current: row.id === currentSessionId }));
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { hashPassword, randomToken, sha256Hex, verifyAgainstDummy, verifyPassword } from "./crypto";
+
+describe("password hashing", () => {
+  it("stores argon2id with OWASP parameters and verifies only the right password", async () => {
+    const stored = await hashPassword("correct horse battery staple");
+    expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(stored).not.toContain("correct horse");
+    expect(await verifyPassword(stored, "correct horse battery staple")).toBe(true);
+    expect(await verifyPassword(stored, "correct horse battery stapler")).toBe(false);
+    expect(await verifyPassword("not a hash", "anything")).toBe(false);
+  });
+
+  it("spends a real verification on unknown accounts", async () => {
+    const started = performance.now();
+    expect(await verifyAgainstDummy("whatever-password")).toBe(false);
+    expect(performance.now() - started).toBeGreaterThan(1);
+  });
+});
+
+describe("opaque tokens", () => {
+  it("are 256-bit random and stored as SHA-256", () => {
+    const token = randomToken();
+    expect(Buffer.from(token, "base64url")).toHaveLength(32);
+    expect(randomToken()).not.toBe(token);
+    expect(sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  });
+});
