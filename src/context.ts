@@ -31,7 +31,7 @@ export async function createRequestContext(deps: AppDeps, request: FastifyReques
     ip: request.ip,
     userAgent: request.headers["user-agent"] ?? null,
     loaders: {
-      ...createUserLoaders({ prisma }),
+      ...createUserLoaders({ prisma, cache: deps.cache }),
       ...createCompanyLoaders({ prisma, callerId: () => caller.principal?.userId ?? null }),
     },
     companyRoleOf(this: RequestContext, companyId: string) {

@@ -50,7 +50,7 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
   });
 
   const guard = createSessionGuard({ prisma: database.prisma, cache, logger });
-  const sessions: SessionsDeps = { prisma: database.prisma, tokens, guard, config };
+  const sessions: SessionsDeps = { prisma: database.prisma, cache, tokens, guard, config };
 
   async function authenticate(authorization: string | undefined): Promise<Principal | null> {
     if (authorization === undefined) return null;

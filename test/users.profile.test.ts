@@ -61,6 +61,7 @@ describe("updateProfile", () => {
       user: { id: account.user.id, fullName: "New Name", investmentProfile: "AGGRESSIVE", riskTolerance: "HIGH" },
       userErrors: [],
     });
+    expect((await server.graphql(MeDocument, {}, { token })).data?.me).toMatchObject({ fullName: "New Name", investmentProfile: "AGGRESSIVE" });
     const cleared = await server.graphql(UpdateProfileDocument, { input: { riskTolerance: null } }, { token });
     expect(cleared.data?.updateProfile.user?.riskTolerance).toBeNull();
     expect(cleared.data?.updateProfile.user?.fullName).toBe("New Name");

@@ -10,7 +10,7 @@ import { closeDependencies, openDependencies, type AppDeps } from "../../src/dep
 import { permissionsOf, type Role } from "../../src/permissions/roles";
 import { createLogger } from "../../src/platform/logger";
 import { createServer } from "../../src/server";
-import { createTestDatabase } from "./database";
+import { createTestDatabase, type TestDatabase } from "./database";
 
 export interface GraphQLResponse<TData> {
   status: number;
@@ -46,8 +46,11 @@ export interface TestServer {
  * The real HTTP server on a fresh database of its own (PostgreSQL when DATABASE_URL is set, PGlite
  * otherwise) and REDIS_URL when set, listening on a free loopback port.
  */
-export async function startTestServer(environment: Partial<Environment> = {}): Promise<TestServer> {
-  const database = await createTestDatabase();
+export async function startTestServer(
+  environment: Partial<Environment> = {},
+  options: { sharedDatabase?: TestDatabase } = {},
+): Promise<TestServer> {
+  const database = options.sharedDatabase ?? (await createTestDatabase());
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "um-test-data-"));
   const config = loadConfig({
     NODE_ENV: "test",
@@ -142,7 +145,7 @@ export async function startTestServer(environment: Partial<Environment> = {}): P
     async close() {
       await app.close();
       await closeDependencies(deps);
-      await database.drop();
+      if (!options.sharedDatabase) await database.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

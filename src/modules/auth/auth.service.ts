@@ -4,7 +4,7 @@ import type { InvestmentProfile, RegistrationType, RiskTolerance } from "../../g
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "../../platform/crypto";
 import { BugError, DomainError, DomainErrors, ErrorCode } from "../../platform/errors";
 import { findActiveMembership } from "../companies/companies.service";
-import { fullNameProblems, normalizeEmail, userSelect, type UserRecord } from "../users/users.service";
+import { forgetUser, fullNameProblems, normalizeEmail, userSelect, type UserRecord } from "../users/users.service";
 import { passwordProblems } from "./password-policy";
 import { issueTokens, openSession, type AuthTokens, type SessionsDeps } from "./sessions.service";
 
@@ -157,6 +157,7 @@ export async function login(deps: SessionsDeps, input: { email: string; password
     await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: now, lastActiveCompanyId: membership.companyId, failedLoginCount: 0 } });
     return openSession(deps, tx, { userId: user.id, companyId: membership.companyId, userAgent: client.userAgent, ip: client.ip });
   });
+  await forgetUser(deps, user.id);
   await recordAttempt(true, null);
   const tokens = await issueTokens(deps, session, refreshToken, { correlationId: client.correlationId, membership });
   const { passwordHash: _hash, lockedUntil: _locked, lastActiveCompanyId: _last, ...record } = user;

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "../../generated/prisma/client";
 import type { Config } from "../../config";
+import type { Cache } from "../../platform/cache/cache";
 import { permissionsOf } from "../../permissions/roles";
 import { randomToken, sha256Hex } from "../../platform/crypto";
 import { DomainError, ErrorCode } from "../../platform/errors";
@@ -10,6 +11,7 @@ import type { SessionGuard } from "./session-guard";
 
 export interface SessionsDeps {
   prisma: PrismaClient;
+  cache: Cache;
   tokens: TokenService;
   guard: SessionGuard;
   config: Pick<Config, "tokens" | "sessions">;

@@ -22,7 +22,7 @@ export class UsersResolver {
   @Mutation(() => UserPayload)
   async updateProfile(@Arg("input", () => UpdateProfileInput) input: UpdateProfileInput, @Ctx() context: RequestContext): Promise<UserPayload> {
     try {
-      const user = await updateProfile({ prisma: context.deps.database.prisma }, requirePrincipal(context.principal).userId, input);
+      const user = await updateProfile({ prisma: context.deps.database.prisma, cache: context.deps.cache }, requirePrincipal(context.principal).userId, input);
       context.loaders.userById.clear(user.id).prime(user.id, user);
       return { user, userErrors: [] };
     } catch (error) {

@@ -1,5 +1,7 @@
 import type { Prisma, PrismaClient } from "../../generated/prisma/client";
 import type { InvestmentProfile, RiskTolerance } from "../../generated/prisma/enums";
+import type { Cache } from "../../platform/cache/cache";
+import { readThrough } from "../../platform/cache/read-through";
 import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors";
 import { distinctUuids, inRequestedOrder } from "../../platform/ids";
 
@@ -21,15 +23,30 @@ export type UserRecord = Prisma.UserGetPayload<{ select: typeof userSelect }>;
 
 export interface UsersDeps {
   prisma: PrismaClient;
+  cache: Cache;
 }
 
-/** Loads users by id in one query, in the order asked; unknown or deleted ids give null. */
+const userCache = {
+  prefix: "user:",
+  ttlSeconds: 300,
+  revive: (cached: UserRecord): UserRecord => ({
+    ...cached,
+    createdAt: new Date(cached.createdAt),
+    lastLoginAt: cached.lastLoginAt ? new Date(cached.lastLoginAt) : null,
+  }),
+};
+
+/** Loads users by id (cache first, then one query for the rest), in the order asked; unknown or deleted ids give null. */
 export async function findUsersByIds(deps: UsersDeps, ids: readonly string[]): Promise<(UserRecord | null)[]> {
-  const wanted = distinctUuids(ids);
-  const rows = wanted.length
-    ? await deps.prisma.user.findMany({ where: { id: { in: wanted }, deletedAt: null }, select: userSelect })
-    : [];
-  return inRequestedOrder(ids, rows);
+  const found = await readThrough(deps.cache, userCache, distinctUuids(ids), (missing) =>
+    deps.prisma.user.findMany({ where: { id: { in: missing }, deletedAt: null }, select: userSelect }),
+  );
+  return inRequestedOrder(ids, [...found.values()]);
+}
+
+/** Drops the cached copy of a user; every write to a column in `userSelect` must call it. */
+export function forgetUser(deps: Pick<UsersDeps, "cache">, userId: string): Promise<void> {
+  return deps.cache.delete(userCache.prefix + userId);
 }
 
 /** How emails are stored and compared: trimmed and lower-cased. */
@@ -60,7 +77,7 @@ export interface ProfileChanges {
 export async function updateProfile(deps: UsersDeps, userId: string, changes: ProfileChanges): Promise<UserRecord> {
   const problems = changes.fullName != null ? fullNameProblems(changes.fullName, ["input", "fullName"]) : [];
   if (problems.length) throw new DomainErrors(problems);
-  return deps.prisma.user.update({
+  const user = await deps.prisma.user.update({
     where: { id: userId },
     data: {
       ...(changes.fullName != null ? { fullName: changes.fullName.trim() } : {}),
@@ -69,4 +86,6 @@ export async function updateProfile(deps: UsersDeps, userId: string, changes: Pr
     },
     select: userSelect,
   });
+  await forgetUser(deps, userId);
+  return user;
 }
