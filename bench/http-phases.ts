@@ -1,0 +1,106 @@
+import { type GraphQLLoad, type LoadResult, runLoad } from "./http-load";
+import { accessTokenOf, loginMutation, meQuery, postGraphQL, registerMutation } from "./operations";
+import { type ServerProcess, startServerProcess } from "./server-process";
+import { makeTempDir } from "./temp-dir";
+
+export interface BenchUser {
+  email: string;
+  password: string;
+  fullName: string;
+}
+
+export interface HttpPlan {
+  warmupSeconds: number;
+  saturation: { connections: number; durationSeconds: number };
+  /** Lowered to half our saturation throughput when ours cannot sustain it. */
+  fixedRate: { connections: number; durationSeconds: number; preferredRequestsPerSecond: number };
+  login: { connections: number; durationSeconds: number; warmupSeconds: number };
+}
+
+export interface ServerFigures {
+  saturation: LoadResult;
+  fixedRate: LoadResult;
+}
+
+export interface HttpResult {
+  query: string;
+  ours: ServerFigures;
+  bare: ServerFigures;
+  /** The rate both fixed-rate runs used. */
+  fixedRequestsPerSecond: number;
+  login: LoadResult;
+}
+
+/** Ours first (registering the user gives the token both servers are sent), then the bare baseline; one server at a time. */
+export async function measureHttp(plan: HttpPlan, user: BenchUser): Promise<HttpResult> {
+  const body = JSON.stringify({ query: meQuery });
+  const isCorrect = (text: string) => text.includes(`"email":"${user.email}"`);
+
+  const dataDir = await makeTempDir("um-bench-data-");
+  const server = await startServerProcess({
+    name: "user-management server",
+    entry: "src/main.ts",
+    env: { DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+  });
+  const headers = { authorization: `Bearer ${await register(server, user)}` };
+  const oursLoad = { url: server.url, body, headers, isCorrect };
+  await expectCorrect(oursLoad);
+  const oursSaturation = await measureSaturation(plan, oursLoad);
+  const fixedRequestsPerSecond = fixedRateFor(plan, oursSaturation.requestsPerSecond);
+  const ours = { saturation: oursSaturation, fixedRate: await measureFixedRate(plan, oursLoad, fixedRequestsPerSecond) };
+  const login = await measureLogin(plan, server, user);
+  await server.stop();
+
+  const bareServer = await startServerProcess({
+    name: "bare Apollo server",
+    entry: "bench/bare-server.ts",
+    env: { BENCH_USER_EMAIL: user.email, BENCH_USER_FULL_NAME: user.fullName },
+  });
+  const bareLoad = { url: bareServer.url, body, headers, isCorrect };
+  await expectCorrect(bareLoad);
+  const bare = {
+    saturation: await measureSaturation(plan, bareLoad),
+    fixedRate: await measureFixedRate(plan, bareLoad, fixedRequestsPerSecond),
+  };
+  await bareServer.stop();
+  return { query: meQuery, ours, bare, fixedRequestsPerSecond, login };
+}
+
+async function measureSaturation(plan: HttpPlan, load: GraphQLLoad): Promise<LoadResult> {
+  await runLoad(load, { connections: plan.saturation.connections, durationSeconds: plan.warmupSeconds });
+  return runLoad(load, plan.saturation);
+}
+
+async function measureFixedRate(plan: HttpPlan, load: GraphQLLoad, requestsPerSecond: number): Promise<LoadResult> {
+  const { connections, durationSeconds } = plan.fixedRate;
+  return runLoad(load, { connections, durationSeconds, overallRate: requestsPerSecond });
+}
+
+// Above what ours sustains, a fixed-rate run measures its queue, not its latency.
+function fixedRateFor(plan: HttpPlan, oursSaturationPerSecond: number): number {
+  const halfOfSaturation = Math.max(50, Math.floor(oursSaturationPerSecond / 2 / 50) * 50);
+  return Math.min(plan.fixedRate.preferredRequestsPerSecond, halfOfSaturation);
+}
+
+async function measureLogin(plan: HttpPlan, server: ServerProcess, user: BenchUser): Promise<LoadResult> {
+  const body = JSON.stringify({ query: loginMutation, variables: { input: { email: user.email, password: user.password } } });
+  const load = { url: server.url, body, isCorrect: (text: string) => text.includes(`"accessToken":"`) };
+  await expectCorrect(load);
+  await runLoad(load, { connections: plan.login.connections, durationSeconds: plan.login.warmupSeconds });
+  return runLoad(load, plan.login);
+}
+
+async function register(server: ServerProcess, user: BenchUser): Promise<string> {
+  const body = JSON.stringify({ query: registerMutation, variables: { input: user } });
+  return accessTokenOf(await postGraphQL(server.url, body), "register");
+}
+
+async function expectCorrect(load: GraphQLLoad): Promise<void> {
+  const response = await fetch(`${load.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...load.headers },
+    body: load.body,
+  });
+  const text = await response.text();
+  if (!load.isCorrect(text)) throw new Error(`unexpected answer before measuring (${response.status}): ${text.slice(0, 500)}`);
+}

@@ -1,0 +1,78 @@
+import type { LoadResult } from "./http-load";
+import { type BenchResults, round } from "./results";
+import type { LoopResult } from "./timing";
+
+/** The human-readable summary of one run. */
+export function printReport(results: BenchResults): void {
+  const { httpQuery, tokenVerification, authenticate, login } = results;
+  const { saturation, fixedRate } = httpQuery;
+  console.log(`\nUser Management bench — ${results.date}, node ${results.nodeVersion}, ${results.cpuCount} × ${results.cpuModel}`);
+  console.log(`load average at start (1, 5, 15 min): ${results.loadAverageAtStart.join(", ")}`);
+  console.log(`query: ${httpQuery.query}\n`);
+
+  printTable(`1. Saturation: ${saturation.connections} connections, ${saturation.durationSeconds} s after ${saturation.warmupSeconds} s warm-up`, [
+    ["server", "req/s", "p50 ms", "p99 ms", "failed"],
+    loadRow("ours", saturation.ours),
+    loadRow("bare Apollo", saturation.bare),
+    ["ours / bare", `${saturation.oursOverBare ?? "n/a"}`, "", "", `target ≥ ${saturation.target}`],
+  ]);
+
+  const lowered = fixedRate.requestsPerSecond < fixedRate.preferredRequestsPerSecond
+    ? ` (not ${fixedRate.preferredRequestsPerSecond}: half of ours at saturation)`
+    : "";
+  printTable(`2. Fixed rate: ${fixedRate.requestsPerSecond} req/s${lowered}, ${fixedRate.connections} connections, ${fixedRate.durationSeconds} s`, [
+    ["server", "req/s", "p50 ms", "p99 ms", "failed"],
+    loadRow("ours", fixedRate.ours),
+    loadRow("bare Apollo", fixedRate.bare),
+  ]);
+
+  const tokenRows = [
+    ["what", "ops/s", "p50 µs", "p99 µs"],
+    loopRow("verifyAccessToken + principal, cached token", tokenVerification.cachedToken),
+    loopRow("verifyAccessToken + principal, uncached", tokenVerification.uncachedToken),
+    loopRow("bare jose jwtVerify, same token and key", tokenVerification.bareJoseJwtVerify),
+  ];
+  if (authenticate) {
+    tokenRows.push(loopRow("deps.authenticate(header), cached token", authenticate.cachedToken));
+    tokenRows.push(loopRow(`deps.authenticate(header), ${authenticate.uncachedPoolSize} tokens cycled`, authenticate.uncachedToken));
+  }
+  printTable("3. Token verification in process (one call at a time)", tokenRows);
+  if (authenticate) console.log(`   deps.authenticate tokens: ${authenticate.tokenSource}\n`);
+
+  const { argon2id } = login;
+  const params = `m=${argon2id.parameters.memoryCost} KiB, t=${argon2id.parameters.timeCost}, p=${argon2id.parameters.parallelism}`;
+  const loginRows = [
+    ["what", "per s", "p50 ms", "p99 ms", "failed"],
+    loadRow("login mutation over HTTP", login.throughput),
+    [`argon2id hash, one core (${params})`, `${argon2id.hash.opsPerSecond}`, ms(argon2id.hash.p50Micros), ms(argon2id.hash.p99Micros), ""],
+    [`argon2id verify, one core`, `${argon2id.verify.opsPerSecond}`, ms(argon2id.verify.p50Micros), ms(argon2id.verify.p99Micros), ""],
+    ["logins/s ÷ verifies/s on one core", `${login.loginsPerArgon2VerifyOnOneCore ?? "n/a"}`, "", "", ""],
+  ];
+  printTable("4. Login", loginRows);
+
+  for (const note of results.notes) console.log(`note: ${note}`);
+  console.log(`total ${results.elapsedSeconds} s; figures written to bench/results.json`);
+}
+
+function loadRow(name: string, load: LoadResult): string[] {
+  return [name, `${load.requestsPerSecond}`, load.p50Ms.toFixed(2), load.p99Ms.toFixed(2), `${load.failedResponses}`];
+}
+
+function loopRow(name: string, loop: LoopResult): string[] {
+  return [name, `${loop.opsPerSecond}`, `${round(loop.p50Micros, 1)}`, `${round(loop.p99Micros, 1)}`];
+}
+
+function ms(micros: number): string {
+  return (micros / 1000).toFixed(2);
+}
+
+function printTable(title: string, rows: string[][]): void {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length)));
+  console.log(title);
+  rows.forEach((row, index) => {
+    const cells = row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)));
+    console.log(`   ${cells.join("  ")}`);
+    if (index === 0) console.log(`   ${widths.map((width) => "-".repeat(width)).join("  ")}`);
+  });
+  console.log("");
+}

@@ -1,0 +1,69 @@
+import os from "node:os";
+import type { AuthenticateResult } from "./authenticate";
+import type { HttpPlan, HttpResult } from "./http-phases";
+import type { PasswordHashingResult } from "./password-hashing";
+import type { TokenVerificationResult } from "./token-verification";
+
+export const throughputTarget = 0.4;
+
+export interface BenchMeasurements {
+  plan: HttpPlan;
+  http: HttpResult;
+  tokenVerification: TokenVerificationResult;
+  authenticate: AuthenticateResult | null;
+  passwordHashing: PasswordHashingResult;
+  notes: string[];
+  elapsedSeconds: number;
+  /** os.loadavg() when the run began: other work on the machine skews every figure. */
+  loadAverageAtStart: number[];
+}
+
+/** Everything measured, with units in the field names, as written to bench/results.json. */
+export function toResults(measured: BenchMeasurements) {
+  const { plan, http, tokenVerification, authenticate, passwordHashing } = measured;
+  const ratio = (ours: number, baseline: number) => (baseline > 0 ? round(ours / baseline, 3) : null);
+  return {
+    date: new Date().toISOString(),
+    nodeVersion: process.version,
+    cpuCount: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? "unknown",
+    platform: `${os.platform()} ${os.arch()}`,
+    elapsedSeconds: measured.elapsedSeconds,
+    loadAverageAtStart: measured.loadAverageAtStart.map((load) => round(load, 2)),
+    notes: measured.notes,
+    httpQuery: {
+      query: http.query,
+      saturation: {
+        connections: plan.saturation.connections,
+        durationSeconds: plan.saturation.durationSeconds,
+        warmupSeconds: plan.warmupSeconds,
+        ours: http.ours.saturation,
+        bare: http.bare.saturation,
+        oursOverBare: ratio(http.ours.saturation.requestsPerSecond, http.bare.saturation.requestsPerSecond),
+        target: throughputTarget,
+      },
+      fixedRate: {
+        requestsPerSecond: http.fixedRequestsPerSecond,
+        preferredRequestsPerSecond: plan.fixedRate.preferredRequestsPerSecond,
+        connections: plan.fixedRate.connections,
+        durationSeconds: plan.fixedRate.durationSeconds,
+        ours: http.ours.fixedRate,
+        bare: http.bare.fixedRate,
+      },
+    },
+    tokenVerification,
+    authenticate,
+    login: {
+      throughput: http.login,
+      argon2id: passwordHashing,
+      loginsPerArgon2VerifyOnOneCore: ratio(http.login.requestsPerSecond, passwordHashing.verify.opsPerSecond),
+    },
+  };
+}
+
+export type BenchResults = ReturnType<typeof toResults>;
+
+export function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}

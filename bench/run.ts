@@ -1,0 +1,82 @@
+import { randomUUID } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { type AuthenticateResult, measureAuthenticate } from "./authenticate";
+import { cleanUp } from "./cleanup";
+import { type HttpPlan, measureHttp } from "./http-phases";
+import { measurePasswordHashing } from "./password-hashing";
+import { printReport } from "./report";
+import { toResults } from "./results";
+import { repoRoot } from "./server-process";
+import { makeTempDir } from "./temp-dir";
+import { measureTokenVerification } from "./token-verification";
+
+const inProcessDurationMs = 2_000;
+const passwordHashingDurationMs = 3_000;
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const loadAverageAtStart = os.loadavg();
+  const notes: string[] = [];
+  const plan: HttpPlan = {
+    warmupSeconds: 3,
+    saturation: { connections: 50, durationSeconds: 10 },
+    fixedRate: { connections: 10, durationSeconds: 10, preferredRequestsPerSecond: 1_000 },
+    login: { connections: 10, durationSeconds: 10, warmupSeconds: 2 },
+  };
+  const user = { email: `bench-${randomUUID()}@example.com`, password: `Bench-${randomUUID()}`, fullName: "Bench User" };
+
+  progress("HTTP: our server (saturation, fixed rate, login), then the bare Apollo server");
+  const http = await measureHttp(plan, user);
+  progress("in process: token verification");
+  const tokenVerification = await measureTokenVerification(inProcessDurationMs);
+  progress("in process: deps.authenticate on a real deps object");
+  const authenticate = await measureAuthenticateOrNote(notes);
+  progress("in process: argon2id");
+  const passwordHashing = await measurePasswordHashing(passwordHashingDurationMs);
+
+  const loads = {
+    "ours, saturation": http.ours.saturation,
+    "bare, saturation": http.bare.saturation,
+    "ours, fixed rate": http.ours.fixedRate,
+    "bare, fixed rate": http.bare.fixedRate,
+    login: http.login,
+  };
+  for (const [name, load] of Object.entries(loads)) {
+    if (load.failedResponses > 0) notes.push(`${name}: ${load.failedResponses} failed or wrong responses, not counted in req/s`);
+  }
+  const elapsedSeconds = Math.round((Date.now() - startedAt) / 1000);
+  const results = toResults({ plan, http, tokenVerification, authenticate, passwordHashing, notes, elapsedSeconds, loadAverageAtStart });
+  await writeFile(path.join(repoRoot, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  printReport(results);
+}
+
+async function measureAuthenticateOrNote(notes: string[]): Promise<AuthenticateResult | null> {
+  try {
+    return await measureAuthenticate({ dataDir: await makeTempDir("um-bench-deps-"), durationMs: inProcessDurationMs });
+  } catch (error) {
+    notes.push(`deps.authenticate skipped: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
+}
+
+function progress(message: string): void {
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    console.error(`\n${signal}: stopping servers and removing temp dirs`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error("bench failed:", error);
+  process.exitCode = 1;
+} finally {
+  await cleanUp();
+}
