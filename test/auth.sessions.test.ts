@@ -68,6 +68,12 @@ describe("refreshToken", () => {
     expect(refused.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
 
+  it("stops refreshing once the account is no longer active", async () => {
+    const { tokens, user } = await registerAccount(server);
+    await server.deps.database.prisma.user.update({ where: { id: user.id }, data: { status: "SUSPENDED" } });
+    expect((await refresh(tokens.refreshToken)).data?.refreshToken.userErrors[0]?.code).toBe("INVALID_REFRESH_TOKEN");
+  });
+
   it("refuses unknown, empty and over-long tokens", async () => {
     for (const token of ["nope", "", "x".repeat(10_000)]) {
       expect((await refresh(token)).data?.refreshToken.userErrors[0]?.code).toBe("INVALID_REFRESH_TOKEN");

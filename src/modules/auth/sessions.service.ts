@@ -137,14 +137,23 @@ export async function refreshSession(deps: SessionsDeps, presented: string, corr
       familyId: true,
       expiresAt: true,
       usedAt: true,
-      session: { select: { id: true, userId: true, activeCompanyId: true, revokedAt: true, idleExpiresAt: true, absoluteExpiresAt: true } },
+      session: {
+        select: {
+          id: true,
+          userId: true,
+          activeCompanyId: true,
+          revokedAt: true,
+          idleExpiresAt: true,
+          absoluteExpiresAt: true,
+          user: { select: { status: true } },
+        },
+      },
     },
   });
   if (!stored) throw invalidRefreshToken();
   const { session } = stored;
-  if (session.revokedAt || stored.expiresAt <= at || session.idleExpiresAt <= at || session.absoluteExpiresAt <= at) {
-    throw invalidRefreshToken();
-  }
+  const ended = session.revokedAt || session.idleExpiresAt <= at || session.absoluteExpiresAt <= at || session.user.status !== "ACTIVE";
+  if (ended || stored.expiresAt <= at) throw invalidRefreshToken();
 
   const claimed = await deps.prisma.refreshToken.updateMany({ where: { id: stored.id, usedAt: null }, data: { usedAt: at } });
   if (claimed.count === 0) {
