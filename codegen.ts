@@ -3,7 +3,7 @@ import type { CodegenConfig } from "@graphql-codegen/cli";
 /** Typed documents for the end-to-end tests (and any TypeScript client) from the printed subgraph SDL. */
 const config: CodegenConfig = {
   schema: "schema/user-management.graphql",
-  documents: ["test/operations/**/*.graphql"],
+  documents: ["test/**/*.graphql"],
   ignoreNoDocuments: true,
   generates: {
     "test/generated/": {

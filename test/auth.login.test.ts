@@ -41,6 +41,23 @@ describe("login", () => {
     expect(await server.deps.database.prisma.loginAttempt.count({ where: { userId: account.user.id, success: true } })).toBe(1);
   });
 
+  it("believes X-Forwarded-For only from a configured trusted proxy", async () => {
+    const forwarded = { "x-forwarded-for": "203.0.113.9" };
+    const direct = await registerAccount(server);
+    await server.graphql(LoginDocument, { input: { email: direct.email, password: strongPassword } }, { headers: forwarded });
+    const behindProxy = await startTestServer({ TRUSTED_PROXIES: "127.0.0.1" });
+    try {
+      const proxied = await registerAccount(behindProxy);
+      await behindProxy.graphql(LoginDocument, { input: { email: proxied.email, password: strongPassword } }, { headers: forwarded });
+      const ipsOf = (target: TestServer, userId: string) =>
+        target.deps.database.prisma.session.findMany({ where: { userId }, orderBy: { createdAt: "asc" }, select: { ip: true } });
+      expect((await ipsOf(server, direct.user.id)).map((session) => session.ip)).toEqual(["127.0.0.1", "127.0.0.1"]);
+      expect((await ipsOf(behindProxy, proxied.user.id)).at(-1)?.ip).toBe("203.0.113.9");
+    } finally {
+      await behindProxy.close();
+    }
+  });
+
   it("answers an unknown email and a wrong password with the same code and message, in similar time", async () => {
     const account = await registerAccount(server);
     await timedLogin(uniqueEmail("warmup"), "warm-up password");

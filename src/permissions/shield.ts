@@ -56,6 +56,8 @@ export const permissionRules = {
 /** The shield middleware: deny by default, FORBIDDEN for a denied field, resolver errors passed through. */
 export function createPermissions() {
   return shield(permissionRules, {
+    // A rule that throws is a wiring bug: let it surface (logged, INTERNAL_SERVER_ERROR) instead of reading as "denied".
+    debug: true,
     fallbackRule: deny,
     fallbackError: forbidden(),
     allowExternalErrors: true,
