@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { Prisma } from "../../generated/prisma/client";
 import type { InvestmentProfile, RegistrationType, RiskTolerance } from "../../generated/prisma/enums";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "../../platform/crypto";
@@ -75,6 +75,7 @@ export async function register(deps: SessionsDeps, input: RegisterInput, client:
   const fullName = input.fullName.trim();
   const now = new Date();
   try {
+    const companyId = randomUUID();
     const { user, session, refreshToken } = await deps.prisma.$transaction(async (tx) => {
       const user = await tx.user.create({
         data: {
@@ -84,11 +85,14 @@ export async function register(deps: SessionsDeps, input: RegisterInput, client:
           registrationType: "EMAIL",
           investmentProfile: input.investmentProfile ?? null,
           riskTolerance: input.riskTolerance ?? null,
+          lastActiveCompanyId: companyId,
+          lastLoginAt: now,
           memberships: {
             create: {
               role: "OWNER",
               company: {
                 create: {
+                  id: companyId,
                   name: fullName,
                   slug: individualCompanySlug(),
                   type: "INDIVIDUAL",
@@ -98,13 +102,10 @@ export async function register(deps: SessionsDeps, input: RegisterInput, client:
             },
           },
         },
-        select: { ...userSelect, memberships: { select: { companyId: true } } },
+        select: userSelect,
       });
-      const companyId = user.memberships[0]!.companyId;
-      await tx.user.update({ where: { id: user.id }, data: { lastActiveCompanyId: companyId, lastLoginAt: now } });
       const opened = await openSession(deps, tx, { userId: user.id, companyId, userAgent: client.userAgent, ip: client.ip });
-      const { memberships: _memberships, ...record } = user;
-      return { user: { ...record, lastLoginAt: now }, ...opened };
+      return { user, ...opened };
     });
     const tokens = await issueTokens(deps, session, refreshToken, { correlationId: client.correlationId });
     return { user, tokens, status: user.verificationStatus };
