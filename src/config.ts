@@ -31,6 +31,13 @@ const environmentSchema = z.object({
   TRUSTED_PROXIES: list,
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   GRAPHQL_INTROSPECTION: z.enum(["true", "false"]).optional(),
+  PUBLIC_APP_URL: z.string().url().default("http://localhost:3000"),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be smtp://… or smtps://…").optional(),
+  SMTP_REQUIRE_TLS: z.enum(["true", "false"]).default("false"),
+  MAIL_FROM: z.string().min(3).default("Trading Platform <no-reply@localhost>"),
+  INVITATION_TTL_SECONDS: seconds(7 * 24 * 3600),
+  DNS_SERVERS: list,
+  DNS_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
 });
 
 /** Environment variables the config reads, by name. */
@@ -73,6 +80,17 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       idleTimeoutSeconds: env.SESSION_IDLE_TIMEOUT_SECONDS,
       absoluteTimeoutSeconds: env.SESSION_ABSOLUTE_TIMEOUT_SECONDS,
     },
+    mail: {
+      smtpUrl: env.SMTP_URL,
+      requireTls: env.SMTP_REQUIRE_TLS === "true",
+      from: env.MAIL_FROM,
+      filesDir: path.resolve(env.DATA_DIR, "mail"),
+    },
+    invitations: {
+      ttlSeconds: env.INVITATION_TTL_SECONDS,
+      acceptUrl: new URL("/invitations/accept", env.PUBLIC_APP_URL).toString(),
+    },
+    dns: { servers: env.DNS_SERVERS, timeoutMs: env.DNS_TIMEOUT_MS },
     graphql: {
       introspection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === "true" : env.NODE_ENV !== "production",
     },

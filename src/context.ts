@@ -1,9 +1,10 @@
 import type { FastifyBaseLogger, FastifyRequest } from "fastify";
 import type { AppDeps } from "./deps";
 import { createCompanyLoaders } from "./modules/companies/companies.loaders";
+import type { Actor } from "./modules/security/audit.service";
 import { createUserLoaders } from "./modules/users/users.loaders";
 import type { AccessContext } from "./permissions/access";
-import { principalFromClaims, type Principal } from "./permissions/principal";
+import { principalFromClaims, requirePrincipal, type Principal } from "./permissions/principal";
 
 /** Everything a resolver may use for one request. */
 export interface RequestContext extends AccessContext {
@@ -34,13 +35,34 @@ export async function createRequestContext(deps: AppDeps, request: FastifyReques
       ...createUserLoaders({ prisma, cache: deps.cache }),
       ...createCompanyLoaders({ prisma, callerId: () => caller.principal?.userId ?? null }),
     },
-    companyRoleOf(this: RequestContext, companyId: string) {
-      return this.loaders.companyRoleOfCaller.load(companyId);
+    async companyRoleOf(this: RequestContext, companyId: string) {
+      const principal = caller.principal;
+      if (!principal) return null;
+      // The guard has just checked that the token's role in its own company is still the current one.
+      if (companyId === principal.companyId) return principal.role;
+      return (await this.loaders.rolesOfCaller()).get(companyId.toLowerCase()) ?? null;
+    },
+    managesUser(this: RequestContext, userId: string) {
+      return this.loaders.managedByCaller.load(userId);
+    },
+    companyOfInvitation(this: RequestContext, invitationId: string) {
+      return this.loaders.companyOfInvitation.load(invitationId);
     },
     async actAs(this: RequestContext, accessToken: string) {
       caller.principal = this.principal = principalFromClaims(await deps.tokens.verifyAccessToken(accessToken));
-      this.loaders.companyRoleOfCaller.clearAll();
+      this.loaders.forgetCaller();
     },
   };
   return context;
+}
+
+/** The signed-in caller as the services see them: who, and from where. */
+export function actorOf(context: RequestContext): Actor & { sessionId: string } {
+  const principal = requirePrincipal(context.principal);
+  return { userId: principal.userId, sessionId: principal.sessionId, ip: context.ip, userAgent: context.userAgent, correlationId: context.correlationId };
+}
+
+/** Where the request comes from, for calls made before anyone is signed in. */
+export function clientOf(context: RequestContext) {
+  return { ip: context.ip, userAgent: context.userAgent, correlationId: context.correlationId };
 }

@@ -1,9 +1,12 @@
 import type { Config } from "./config";
 import { createSessionGuard, type SessionGuard } from "./modules/auth/session-guard";
 import type { SessionsDeps } from "./modules/auth/sessions.service";
+import type { CompaniesDeps } from "./modules/companies/companies.deps";
 import { principalFromClaims, type Principal } from "./permissions/principal";
 import { createCache, type Cache } from "./platform/cache/cache";
 import { openDatabase, type Database } from "./platform/db/database";
+import { createTxtLookup } from "./platform/dns/txt-records";
+import { createMailer, type Mailer } from "./platform/mail/mailer";
 import { unauthenticatedRequest } from "./platform/errors";
 import type { Logger } from "./platform/logger";
 import {
@@ -26,12 +29,15 @@ export interface AppDeps {
   keyRing: KeyRing;
   tokens: TokenService;
   guard: SessionGuard;
-  /** What the session and sign-in services need. */
-  sessions: SessionsDeps;
+  mailer: Mailer;
+  /** What the services need (sessions, sign-in, companies), as one object. */
+  services: ServiceDeps;
   jwks(): Jwks;
   /** The principal of a request's Authorization header; null without one, UNAUTHENTICATED for a bad one. */
   authenticate(authorization: string | undefined): Promise<Principal | null>;
 }
+
+export type ServiceDeps = SessionsDeps & CompaniesDeps & { logger: Logger };
 
 export async function openDependencies(config: Config, logger: Logger): Promise<AppDeps> {
   const database = await openDatabase(config.database, { logger, migrate: true });
@@ -50,7 +56,9 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
   });
 
   const guard = createSessionGuard({ prisma: database.prisma, cache, logger });
-  const sessions: SessionsDeps = { prisma: database.prisma, cache, tokens, guard, config };
+  const mailer = createMailer({ ...config.mail, logger: logger.child({ component: "mail" }) });
+  const lookupTxt = createTxtLookup({ servers: config.dns.servers, timeoutMs: config.dns.timeoutMs });
+  const services: ServiceDeps = { prisma: database.prisma, cache, tokens, guard, mailer, lookupTxt, config, logger };
 
   async function authenticate(authorization: string | undefined): Promise<Principal | null> {
     if (authorization === undefined) return null;
@@ -63,16 +71,16 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
       if (error instanceof AccessTokenError) throw unauthenticatedRequest(error.message);
       throw error;
     }
-    if (!(await guard.isActive(verified.sessionId, verified.userId, verified.issuedAt))) {
+    if (!(await guard.isActive(verified))) {
       throw unauthenticatedRequest("The session has ended; sign in again");
     }
     return principalFromClaims(verified);
   }
 
-  return { config, logger, database, cache, keyRing, tokens, guard, sessions, jwks: () => jwksDocument(keyRing), authenticate };
+  return { config, logger, database, cache, keyRing, tokens, guard, mailer, services, jwks: () => jwksDocument(keyRing), authenticate };
 }
 
 export async function closeDependencies(deps: AppDeps): Promise<void> {
   deps.guard.close();
-  await Promise.allSettled([deps.cache.close(), deps.database.close()]);
+  await Promise.allSettled([deps.cache.close(), deps.database.close(), deps.mailer.close()]);
 }

@@ -5,8 +5,12 @@ import { parse, type GraphQLSchema } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
 import { buildSchema, createResolversMap } from "type-graphql";
 import { AuthResolver } from "./modules/auth/auth.resolver";
+import { CompaniesResolver } from "./modules/companies/companies.resolver";
 import { Company } from "./modules/companies/companies.types";
 import { companyReference } from "./modules/companies/companies.reference";
+import { InvitationsResolver } from "./modules/companies/invitations.resolver";
+import { MembershipConnectionResolver, MembershipsResolver } from "./modules/companies/memberships.resolver";
+import { AuditResolver } from "./modules/security/audit.resolver";
 import { SubscriptionsResolver } from "./modules/subscriptions/subscriptions.resolver";
 import { UsersResolver } from "./modules/users/users.resolver";
 import { User } from "./modules/users/users.types";
@@ -15,7 +19,16 @@ import { createPermissions } from "./permissions/shield";
 
 const federationLink = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@shareable", "@inaccessible"])`;
 
-const resolvers = [AuthResolver, UsersResolver, SubscriptionsResolver] as const;
+const resolvers = [
+  AuthResolver,
+  UsersResolver,
+  CompaniesResolver,
+  MembershipsResolver,
+  MembershipConnectionResolver,
+  InvitationsResolver,
+  AuditResolver,
+  SubscriptionsResolver,
+] as const;
 const entityTypes = [User, Company];
 const referenceResolvers = [userReference, companyReference];
 

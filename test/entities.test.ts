@@ -25,11 +25,12 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Counts the SQL statements sent while `run` executes that touch `table`. */
+/** Counts the SQL statements sent while `run` executes that read `table` as their main table. */
 async function countQueries<T>(table: string, run: () => Promise<T>): Promise<{ result: T; count: number }> {
   let count = 0;
+  const readsTable = new RegExp(`\\bFROM (?:"\\w+"\\.)?"${table}"`);
   const stop = server.deps.database.onQuery((sql) => {
-    if (sql.includes(`"${table}"`)) count += 1;
+    if (readsTable.test(sql)) count += 1;
   });
   try {
     return { result: await run(), count };

@@ -4,6 +4,10 @@ import type { Role } from "./roles";
 /** What the access rules read from a request's context; src/context.ts provides it. */
 export interface AccessContext {
   principal: Principal | null;
-  /** The principal's role in a company, or null when not a member (batched per request). */
+  /** The principal's active role in a company, or null when not a member (batched per request). */
   companyRoleOf(companyId: string): Promise<Role | null>;
+  /** True when the principal is MANAGER+ in a company the user belongs to or asked to join. */
+  managesUser(userId: string): Promise<boolean>;
+  /** The company an invitation belongs to, or null for an unknown id. */
+  companyOfInvitation(invitationId: string): Promise<string | null>;
 }

@@ -1,6 +1,8 @@
 import { allow, rule } from "graphql-shield";
+import type { IRule } from "graphql-shield";
 import { BugError, forbidden, unauthenticated } from "../platform/errors";
 import type { AccessContext } from "./access";
+import { hasPermission, hasRoleAtLeast, type Permission, type Role } from "./roles";
 
 /** Anyone, signed in or not. */
 export const isPublic = allow;
@@ -10,16 +12,71 @@ export const isAuthenticated = rule({ cache: "no_cache" })((_parent, _args, cont
   context.principal ? true : unauthenticated(),
 );
 
+function idOf(value: unknown, key: string, ruleName: string): string {
+  const id = (value as Record<string, unknown> | undefined)?.[key];
+  if (typeof id !== "string") throw new BugError("BUG_RULE_WITHOUT_ID", `${ruleName} applied where there is no ${key}`);
+  return id;
+}
+
 /** The user object is the caller themself. */
-export const isSelf = rule({ cache: "no_cache" })((parent: { id?: string }, _args, context: AccessContext) => {
+export const isSelf = rule({ cache: "no_cache" })((parent: unknown, _args, context: AccessContext) => {
   if (!context.principal) return unauthenticated();
-  if (typeof parent?.id !== "string") throw new BugError("BUG_RULE_WITHOUT_ID", "isSelf applied to an object without id");
-  return parent.id === context.principal.userId ? true : forbidden("Only the user themself may see this field");
+  return idOf(parent, "id", "isSelf") === context.principal.userId ? true : forbidden("Only the user themself may see this field");
 });
 
-/** The company object is one the caller belongs to, whatever their role. */
-export const isCompanyMember = rule({ cache: "no_cache" })(async (parent: { id?: string }, _args, context: AccessContext) => {
+/** The user object is the caller, or someone in a company where the caller is MANAGER or above. */
+export const isSelfOrTheirManager = rule({ cache: "no_cache" })(async (parent: unknown, _args, context: AccessContext) => {
   if (!context.principal) return unauthenticated();
-  if (typeof parent?.id !== "string") throw new BugError("BUG_RULE_WITHOUT_ID", "isCompanyMember applied to an object without id");
-  return (await context.companyRoleOf(parent.id)) ? true : forbidden("Only members of this company may see it");
+  const userId = idOf(parent, "id", "isSelfOrTheirManager");
+  if (userId === context.principal.userId || (await context.managesUser(userId))) return true;
+  return forbidden("Only the user themself and managers of their company may see this field");
+});
+
+/** Where a rule finds the company it decides on. */
+type CompanyOf = "args.companyId" | "parent.id" | "parent.companyId";
+
+function companyIdOf(where: CompanyOf, parent: unknown, args: unknown, ruleName: string): string {
+  if (where === "args.companyId") return idOf(args, "companyId", ruleName);
+  return idOf(parent, where === "parent.id" ? "id" : "companyId", ruleName);
+}
+
+// Shield requires one instance per rule name, so each parameterised rule is made once.
+const madeRules = new Map<string, IRule>();
+function once(name: string, make: (name: string) => IRule): IRule {
+  let made = madeRules.get(name);
+  if (!made) madeRules.set(name, (made = make(name)));
+  return made;
+}
+
+/** The caller holds `required` or a higher role in the company (found as `where` says). */
+export function hasCompanyRole(required: Role, where: CompanyOf): IRule {
+  return once(`role:${required}:${where}`, (name) => rule(name, { cache: "no_cache" })(async (parent, args, context: AccessContext) => {
+    if (!context.principal) return unauthenticated();
+    const role = await context.companyRoleOf(companyIdOf(where, parent, args, "hasCompanyRole"));
+    return role && hasRoleAtLeast(role, required) ? true : forbidden(`Only ${required === "VIEWER" ? "members" : `${required}s and above`} of this company may do this`);
+  }));
+}
+
+/** The caller's role in the company (found as `where` says) grants `permission`. */
+export function hasCompanyPermission(permission: Permission, where: CompanyOf): IRule {
+  return once(`permission:${permission}:${where}`, (name) => rule(name, { cache: "no_cache" })(async (parent, args, context: AccessContext) => {
+    if (!context.principal) return unauthenticated();
+    const role = await context.companyRoleOf(companyIdOf(where, parent, args, "hasCompanyPermission"));
+    return role && hasPermission(role, permission) ? true : forbidden(`This needs the ${permission} permission in this company`);
+  }));
+}
+
+/** The invitation named by `args.id` belongs to a company where the caller may manage users. */
+export const canManageInvitation = rule({ cache: "no_cache" })(async (_parent, args, context: AccessContext) => {
+  if (!context.principal) return unauthenticated();
+  const companyId = await context.companyOfInvitation(idOf(args, "id", "canManageInvitation"));
+  const role = companyId ? await context.companyRoleOf(companyId) : null;
+  return role && hasPermission(role, "users.manage") ? true : forbidden("Only ADMINs and above of the invitation's company may do this");
+});
+
+/** A membership is visible to its own user and to members of its company. */
+export const isMembershipVisible = rule({ cache: "no_cache" })(async (parent: unknown, _args, context: AccessContext) => {
+  if (!context.principal) return unauthenticated();
+  if (idOf(parent, "userId", "isMembershipVisible") === context.principal.userId) return true;
+  return (await context.companyRoleOf(idOf(parent, "companyId", "isMembershipVisible"))) ? true : forbidden("Only members of this company may see it");
 });

@@ -1,6 +1,21 @@
 import { deny, shield, type IRules } from "graphql-shield";
 import { forbidden } from "../platform/errors";
-import { isAuthenticated, isCompanyMember, isPublic, isSelf } from "./rules";
+import {
+  canManageInvitation,
+  hasCompanyPermission,
+  hasCompanyRole,
+  isAuthenticated,
+  isMembershipVisible,
+  isPublic,
+  isSelf,
+  isSelfOrTheirManager,
+} from "./rules";
+
+const isMemberOfArgCompany = hasCompanyRole("VIEWER", "args.companyId");
+const isMemberOfCompany = hasCompanyRole("VIEWER", "parent.id");
+const managesUsersOfArgCompany = hasCompanyPermission("users.manage", "args.companyId");
+const managesUsersOfCompany = hasCompanyPermission("users.manage", "parent.id");
+const isOwnerOfArgCompany = hasCompanyRole("OWNER", "args.companyId");
 
 /** Every field's access rule. Anything not listed here is denied. */
 export const permissionRules = {
@@ -11,6 +26,9 @@ export const permissionRules = {
     me: isPublic,
     user: isAuthenticated,
     sessions: isAuthenticated,
+    company: isAuthenticated,
+    myCompanies: isAuthenticated,
+    auditLog: hasCompanyRole("ADMIN", "args.companyId"),
   },
   Mutation: {
     register: isPublic,
@@ -20,6 +38,21 @@ export const permissionRules = {
     logoutAllSessions: isAuthenticated,
     revokeSession: isAuthenticated,
     updateProfile: isAuthenticated,
+    createCompany: isAuthenticated,
+    switchCompany: isMemberOfArgCompany,
+    updateCompany: hasCompanyPermission("company.manage", "args.companyId"),
+    updateCompanySettings: hasCompanyRole("ADMIN", "args.companyId"),
+    leaveCompany: isMemberOfArgCompany,
+    inviteUser: managesUsersOfArgCompany,
+    acceptInvitation: isAuthenticated,
+    revokeInvitation: canManageInvitation,
+    updateMemberRole: managesUsersOfArgCompany,
+    removeMember: managesUsersOfArgCompany,
+    approveMember: managesUsersOfArgCompany,
+    rejectMember: managesUsersOfArgCompany,
+    transferOwnership: isOwnerOfArgCompany,
+    addCompanyDomain: isOwnerOfArgCompany,
+    verifyCompanyDomain: isOwnerOfArgCompany,
   },
   _Service: isPublic,
   RegisterPayload: isPublic,
@@ -27,30 +60,46 @@ export const permissionRules = {
   TokenPayload: isPublic,
   AuthTokens: isPublic,
   UserPayload: isPublic,
+  CompanyPayload: isPublic,
+  InvitationPayload: isPublic,
   MutationResult: isPublic,
   UserError: isPublic,
+  PageInfo: isPublic,
+  MembershipEdge: isPublic,
+  MembershipConnection: isPublic,
   Session: isPublic,
   User: {
     id: isAuthenticated,
     fullName: isAuthenticated,
-    email: isSelf,
-    status: isSelf,
-    verificationStatus: isSelf,
-    registrationType: isSelf,
-    investmentProfile: isSelf,
-    riskTolerance: isSelf,
-    createdAt: isSelf,
-    lastLoginAt: isSelf,
+    email: isSelfOrTheirManager,
+    status: isSelfOrTheirManager,
+    verificationStatus: isSelfOrTheirManager,
+    registrationType: isSelfOrTheirManager,
+    investmentProfile: isSelfOrTheirManager,
+    riskTolerance: isSelfOrTheirManager,
+    createdAt: isSelfOrTheirManager,
+    lastLoginAt: isSelfOrTheirManager,
+    memberships: isSelfOrTheirManager,
     activeCompany: isSelf,
   },
   Company: {
-    id: isCompanyMember,
-    name: isCompanyMember,
-    type: isCompanyMember,
-    industry: isCompanyMember,
-    companySize: isCompanyMember,
-    createdAt: isCompanyMember,
+    id: isMemberOfCompany,
+    name: isMemberOfCompany,
+    type: isMemberOfCompany,
+    industry: isMemberOfCompany,
+    companySize: isMemberOfCompany,
+    createdAt: isMemberOfCompany,
+    members: isMemberOfCompany,
+    settings: hasCompanyPermission("settings.view", "parent.id"),
+    invitations: managesUsersOfCompany,
+    pendingMembers: managesUsersOfCompany,
+    domains: managesUsersOfCompany,
   },
+  Membership: isMembershipVisible,
+  CompanySettings: hasCompanyPermission("settings.view", "parent.companyId"),
+  CompanyDomain: hasCompanyPermission("users.manage", "parent.companyId"),
+  Invitation: hasCompanyPermission("users.manage", "parent.companyId"),
+  AuditEvent: hasCompanyRole("ADMIN", "parent.companyId"),
 } satisfies IRules;
 
 /** The shield middleware: deny by default, FORBIDDEN for a denied field, resolver errors passed through. */

@@ -39,6 +39,38 @@ export const ErrorCode = {
   TOO_LONG: "TOO_LONG",
   /** A required value is missing or blank. */
   REQUIRED: "REQUIRED",
+  /** A number outside its allowed range (e.g. a company setting). */
+  OUT_OF_RANGE: "OUT_OF_RANGE",
+  /** Granting, changing or removing a role at or above the caller's own. */
+  ROLE_NOT_BELOW_YOURS: "ROLE_NOT_BELOW_YOURS",
+  /** Removing, demoting or letting the OWNER leave before ownership has moved (transferOwnership). */
+  OWNERSHIP_TRANSFER_REQUIRED: "OWNERSHIP_TRANSFER_REQUIRED",
+  /** A member acting on their own membership where another operation is meant (leaveCompany, transferOwnership). */
+  CANNOT_TARGET_SELF: "CANNOT_TARGET_SELF",
+  /** Inviting or adding someone who already is an active member of the company. */
+  ALREADY_MEMBER: "ALREADY_MEMBER",
+  /** The user is not a member (or not a pending member) of the company. */
+  NOT_A_MEMBER: "NOT_A_MEMBER",
+  /** An invitation past its 7-day expiry. */
+  INVITATION_EXPIRED: "INVITATION_EXPIRED",
+  /** An invitation the company revoked (or replaced by a newer one). */
+  INVITATION_REVOKED: "INVITATION_REVOKED",
+  /** An invitation already accepted. */
+  INVITATION_USED: "INVITATION_USED",
+  /** An invitation accepted by an account whose email is not the invited one. */
+  INVITATION_EMAIL_MISMATCH: "INVITATION_EMAIL_MISMATCH",
+  /** Members, invitations and domains belong to organizations, not to a person's individual workspace. */
+  INDIVIDUAL_COMPANY: "INDIVIDUAL_COMPANY",
+  /** Not a valid domain name. */
+  INVALID_DOMAIN: "INVALID_DOMAIN",
+  /** A public mail provider's domain (gmail.com, …), which no company may claim. */
+  PUBLIC_MAIL_DOMAIN: "PUBLIC_MAIL_DOMAIN",
+  /** A domain another company has already verified. */
+  DOMAIN_ALREADY_CLAIMED: "DOMAIN_ALREADY_CLAIMED",
+  /** The domain's TXT record does not hold this company's verification token (yet). */
+  DOMAIN_VERIFICATION_FAILED: "DOMAIN_VERIFICATION_FAILED",
+  /** The DNS servers could not be asked; try again later. */
+  DNS_UNAVAILABLE: "DNS_UNAVAILABLE",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

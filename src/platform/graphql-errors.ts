@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
-import { ErrorCode } from "./errors";
+import { DomainError, ErrorCode } from "./errors";
 
 const knownCodes = new Set<string>([
   ...Object.values(ErrorCode),
@@ -19,6 +19,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const code = formatted.extensions?.code;
   if (original instanceof GraphQLError && typeof code === "string" && knownCodes.has(code)) {
     return formatted;
+  }
+  // A service's expected failure reaching a query (a bad page size or cursor) is the caller's to fix.
+  if (original instanceof DomainError) {
+    return { message: original.message, path: formatted.path, extensions: { code: original.code, field: original.field } };
   }
   return { message: "Internal server error", path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }

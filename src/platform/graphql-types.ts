@@ -1,4 +1,5 @@
-import { Field, ObjectType } from "type-graphql";
+import { Directive, Field, ObjectType } from "type-graphql";
+import { userErrorsFrom } from "./errors";
 
 @ObjectType({ description: "An expected problem with a mutation's input or outcome." })
 export class UserError {
@@ -19,4 +20,24 @@ export class MutationResult {
 
   @Field(() => [UserError])
   userErrors!: UserError[];
+}
+
+@Directive("@shareable")
+@ObjectType({ description: "Where a page of a list ends." })
+export class PageInfo {
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: "Pass as `after` for the next page." })
+  endCursor!: string | null;
+}
+
+/** Runs a mutation's work and answers `{ ok, userErrors }`; unexpected errors propagate. */
+export async function mutationResult(work: () => Promise<unknown>): Promise<MutationResult> {
+  try {
+    await work();
+    return { ok: true, userErrors: [] };
+  } catch (error) {
+    return { ok: false, userErrors: userErrorsFrom(error) };
+  }
 }

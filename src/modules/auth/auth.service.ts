@@ -1,19 +1,25 @@
-import { randomBytes, randomUUID } from "node:crypto";
-import { Prisma } from "../../generated/prisma/client";
+import { randomUUID } from "node:crypto";
 import type { InvestmentProfile, RegistrationType, RiskTolerance } from "../../generated/prisma/enums";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "../../platform/crypto";
+import { isUniqueViolation } from "../../platform/db/unique-violation";
 import { BugError, DomainError, DomainErrors, ErrorCode } from "../../platform/errors";
-import { findActiveMembership } from "../companies/companies.service";
+import type { Role } from "../../permissions/roles";
+import type { CompaniesDeps } from "../companies/companies.deps";
+import { createCompanyWithOwner, findActiveMembership } from "../companies/companies.service";
+import { findCompanyByVerifiedDomain } from "../companies/domains.service";
+import { domainOfEmail } from "../companies/domains";
+import { claimInvitation, grantMembership } from "../companies/invitations.service";
+import { membershipChanged } from "../companies/memberships.service";
+import { recordAudit, type ClientInfo } from "../security/audit.service";
 import { forgetUser, fullNameProblems, normalizeEmail, userSelect, type UserRecord } from "../users/users.service";
 import { passwordProblems } from "./password-policy";
 import { issueTokens, openSession, type AuthTokens, type SessionsDeps } from "./sessions.service";
 
-/** Where a request comes from, recorded on the session and the login attempt. */
-export interface ClientInfo {
-  ip: string | null;
-  userAgent: string | null;
-  correlationId?: string;
-}
+export type { ClientInfo };
+
+/** How registration placed the new user (the seed's determine_company_assignment). */
+export const CompanyAssignment = { INVITATION: "INVITATION", DOMAIN_MATCH: "DOMAIN_MATCH", INDIVIDUAL: "INDIVIDUAL" } as const;
+export type CompanyAssignment = keyof typeof CompanyAssignment;
 
 export interface RegisterInput {
   email: string;
@@ -42,30 +48,23 @@ function registrationProblems(input: RegisterInput, email: string): DomainError[
   return problems;
 }
 
-function individualCompanySlug(): string {
-  return `individual-${randomBytes(9).toString("base64url").toLowerCase()}`;
-}
-
-function oneMonthAfter(start: Date): Date {
-  const end = new Date(start);
-  end.setUTCMonth(end.getUTCMonth() + 1);
-  return end;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+export interface Registered extends SignedIn {
+  status: UserRecord["verificationStatus"];
+  assignment: CompanyAssignment;
+  /** The company the first session acts in; for a domain match, the one awaiting approval is `pendingCompanyId`. */
+  companyId: string;
+  pendingCompanyId: string | null;
 }
 
 /**
  * Registers with email and password: the user, their individual company (as OWNER) with a FREE
- * subscription, and the first session, in one transaction.
+ * subscription, the first session, and the company assignment, in one transaction. A valid invitation
+ * code joins the inviting company with the invited role (the session starts there); otherwise an email
+ * of a domain a company verified asks to join it (pending an ADMIN's approval).
  */
-export async function register(deps: SessionsDeps, input: RegisterInput, client: ClientInfo): Promise<SignedIn & { status: UserRecord["verificationStatus"] }> {
+export async function register(deps: SessionsDeps & CompaniesDeps, input: RegisterInput, client: ClientInfo): Promise<Registered> {
   if ((input.registrationType ?? "EMAIL") !== "EMAIL") {
     throw new DomainError(ErrorCode.UNSUPPORTED_REGISTRATION_TYPE, "Only EMAIL registration is available", ["input", "registrationType"]);
-  }
-  if (input.invitationCode) {
-    throw new DomainError(ErrorCode.INVALID_INVITATION, "The invitation code is not valid", ["input", "invitationCode"]);
   }
   const email = normalizeEmail(input.email);
   const problems = registrationProblems(input, email);
@@ -75,46 +74,82 @@ export async function register(deps: SessionsDeps, input: RegisterInput, client:
   const fullName = input.fullName.trim();
   const now = new Date();
   try {
-    const companyId = randomUUID();
-    const { user, session, refreshToken } = await deps.prisma.$transaction(async (tx) => {
+    const userId = randomUUID();
+    const individualId = randomUUID();
+    const registered = await deps.prisma.$transaction(async (tx) => {
+      const invited = input.invitationCode ? await claimInvitation(tx, input.invitationCode, email, userId, now).catch(onInvitationField) : null;
+      const activeCompanyId = invited?.companyId ?? individualId;
       const user = await tx.user.create({
         data: {
+          id: userId,
           email,
           passwordHash,
           fullName,
           registrationType: "EMAIL",
           investmentProfile: input.investmentProfile ?? null,
           riskTolerance: input.riskTolerance ?? null,
-          lastActiveCompanyId: companyId,
+          lastActiveCompanyId: activeCompanyId,
           lastLoginAt: now,
-          memberships: {
-            create: {
-              role: "OWNER",
-              company: {
-                create: {
-                  id: companyId,
-                  name: fullName,
-                  slug: individualCompanySlug(),
-                  type: "INDIVIDUAL",
-                  subscription: { create: { tier: "FREE", currentPeriodStart: now, currentPeriodEnd: oneMonthAfter(now) } },
-                },
-              },
-            },
-          },
         },
         select: userSelect,
       });
-      const opened = await openSession(deps, tx, { userId: user.id, companyId, userAgent: client.userAgent, ip: client.ip });
-      return { user, ...opened };
+      await createCompanyWithOwner(tx, { id: individualId, name: fullName, type: "INDIVIDUAL", ownerId: userId, at: now });
+      let pendingCompanyId: string | null = null;
+      if (invited) {
+        await grantMembership(tx, userId, invited.companyId, invited.role, now);
+      } else {
+        pendingCompanyId = await findCompanyByVerifiedDomain(tx, domainOfEmail(email));
+        if (pendingCompanyId) {
+          await tx.membership.create({ data: { userId, companyId: pendingCompanyId, role: "MEMBER", status: "PENDING_APPROVAL", roleSince: now } });
+        }
+      }
+      const assignment: CompanyAssignment = invited ? "INVITATION" : pendingCompanyId ? "DOMAIN_MATCH" : "INDIVIDUAL";
+      await recordAudit(tx, {
+        action: "user.registered",
+        actorId: userId,
+        companyId: activeCompanyId,
+        targetType: "user",
+        targetId: userId,
+        metadata: { assignment, ...(invited ? { invitationId: invited.invitationId, role: invited.role } : {}), ...(pendingCompanyId ? { pendingCompanyId } : {}) },
+        client,
+      });
+      if (pendingCompanyId) {
+        await recordAudit(tx, {
+          action: "membership.requested",
+          actorId: userId,
+          companyId: pendingCompanyId,
+          targetType: "user",
+          targetId: userId,
+          metadata: { via: "verified_domain" },
+          client,
+        });
+      }
+      const opened = await openSession(deps, tx, { userId, companyId: activeCompanyId, userAgent: client.userAgent, ip: client.ip });
+      return { user, ...opened, assignment, invited, activeCompanyId, pendingCompanyId };
     });
-    const tokens = await issueTokens(deps, session, refreshToken, { correlationId: client.correlationId });
-    return { user, tokens, status: user.verificationStatus };
+    await membershipChanged(deps, userId, individualId, "OWNER", now);
+    if (registered.invited) await membershipChanged(deps, userId, registered.invited.companyId, registered.invited.role as Role, now);
+    const tokens = await issueTokens(deps, registered.session, registered.refreshToken, { correlationId: client.correlationId });
+    return {
+      user: registered.user,
+      tokens,
+      status: registered.pendingCompanyId ? "REQUIRES_ADDITIONAL_VERIFICATION" : registered.user.verificationStatus,
+      assignment: registered.assignment,
+      companyId: registered.activeCompanyId,
+      pendingCompanyId: registered.pendingCompanyId,
+    };
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new DomainError(ErrorCode.EMAIL_TAKEN, "An account with this email already exists", ["input", "email"]);
     }
     throw error;
   }
+}
+
+/** Invitation problems found at registration point at the input's invitationCode. */
+function onInvitationField(error: unknown): never {
+  if (error instanceof DomainError) throw new DomainError(error.code, error.message, ["input", "invitationCode"]);
+  throw error;
 }
 
 const invalidCredentials = () => new DomainError(ErrorCode.INVALID_CREDENTIALS, "Invalid email or password");
@@ -156,6 +191,7 @@ export async function login(deps: SessionsDeps, input: { email: string; password
   const now = new Date();
   const { session, refreshToken } = await deps.prisma.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: now, lastActiveCompanyId: membership.companyId, failedLoginCount: 0 } });
+    await recordAudit(tx, { action: "auth.login", actorId: user.id, companyId: membership.companyId, targetType: "user", targetId: user.id, client });
     return openSession(deps, tx, { userId: user.id, companyId: membership.companyId, userAgent: client.userAgent, ip: client.ip });
   });
   await forgetUser(deps, user.id);

@@ -1,8 +1,20 @@
 import { DateTimeResolver, EmailAddressResolver } from "graphql-scalars";
-import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { InvestmentProfile, RegistrationType, RiskTolerance, VerificationStatus } from "../../generated/prisma/enums";
 import { UserError } from "../../platform/graphql-types";
+import { Company } from "../companies/companies.types";
+import { CompanyAssignment } from "./auth.service";
 import { User } from "../users/users.types";
+
+registerEnumType(CompanyAssignment, {
+  name: "CompanyAssignment",
+  description: "How registration placed the new user.",
+  valuesConfig: {
+    INVITATION: { description: "Joined the inviting company with the invited role; the session starts there." },
+    DOMAIN_MATCH: { description: "The email's domain is verified by a company: membership awaits an ADMIN's approval." },
+    INDIVIDUAL: { description: "Only the user's own individual workspace." },
+  },
+});
 
 @ObjectType()
 export class AuthTokens {
@@ -54,8 +66,17 @@ export class RegisterPayload {
   @Field(() => AuthTokens, { nullable: true })
   tokens?: AuthTokens | null;
 
-  @Field(() => VerificationStatus, { nullable: true })
+  @Field(() => VerificationStatus, { nullable: true, description: "REQUIRES_ADDITIONAL_VERIFICATION while a domain join awaits approval." })
   status?: VerificationStatus | null;
+
+  @Field(() => CompanyAssignment, { nullable: true })
+  assignment?: CompanyAssignment | null;
+
+  @Field(() => Company, { nullable: true, description: "The company the new session acts in." })
+  company?: Company | null;
+
+  @Field(() => ID, { nullable: true, description: "The company whose ADMINs must approve the membership (DOMAIN_MATCH)." })
+  pendingCompanyId?: string | null;
 
   @Field(() => [UserError])
   userErrors!: UserError[];

@@ -8,7 +8,19 @@ export const revocationChannel = "auth:revocations";
 
 export type RevocationMessage =
   | { type: "sessions-revoked"; sessionIds: string[] }
-  | { type: "user-not-before"; userId: string; notBefore: number };
+  | { type: "user-not-before"; userId: string; notBefore: number }
+  /** A role granted, changed or removed (`role: null`): tokens for that company with another role or older than `roleSince` stop. */
+  | { type: "membership-changed"; userId: string; companyId: string; role: string | null; roleSince: number };
+
+/** The token fields the guard decides on. */
+export interface GuardedToken {
+  sessionId: string;
+  userId: string;
+  companyId: string;
+  role: string;
+  /** Unix seconds. */
+  issuedAt: number;
+}
 
 interface SessionState {
   userId: string;
@@ -16,6 +28,13 @@ interface SessionState {
   absoluteExpiresAt: number;
   /** The user's marker as read with the session (epoch ms). */
   userNotBefore: number;
+}
+
+interface MembershipState {
+  /** null when the user is not an active member. */
+  role: string | null;
+  /** Epoch ms. */
+  roleSince: number;
 }
 
 export interface SessionGuardDeps {
@@ -38,6 +57,8 @@ export function createSessionGuard(deps: SessionGuardDeps) {
   const sessions = new LRUCache<string, SessionState>({ max: 100_000, ttl: stateTtlMs });
   const notBefore = new LRUCache<string, number>({ max: 100_000, ttl: stateTtlMs });
   const loading = new Map<string, Promise<SessionState | null>>();
+  const memberships = new LRUCache<string, MembershipState>({ max: 100_000, ttl: stateTtlMs });
+  const loadingMemberships = new Map<string, Promise<MembershipState>>();
 
   function apply(message: RevocationMessage) {
     if (message.type === "sessions-revoked") {
@@ -45,8 +66,10 @@ export function createSessionGuard(deps: SessionGuardDeps) {
         const state = sessions.get(id);
         if (state) sessions.set(id, { ...state, revoked: true });
       }
-    } else {
+    } else if (message.type === "user-not-before") {
       notBefore.set(message.userId, Math.max(notBefore.get(message.userId) ?? 0, message.notBefore));
+    } else {
+      memberships.set(membershipKey(message.userId, message.companyId), { role: message.role, roleSince: message.roleSince });
     }
   }
 
@@ -85,17 +108,47 @@ export function createSessionGuard(deps: SessionGuardDeps) {
     return pending;
   }
 
+  async function loadMembership(key: string, userId: string, companyId: string): Promise<MembershipState> {
+    const row = await deps.prisma.membership.findUnique({
+      where: { userId_companyId: { userId, companyId } },
+      select: { role: true, status: true, roleSince: true },
+    });
+    const state = row?.status === "ACTIVE" ? { role: row.role, roleSince: row.roleSince.getTime() } : { role: null, roleSince: 0 };
+    // A change message that arrived while this read was in flight is newer than what it read.
+    if (!memberships.has(key)) memberships.set(key, state);
+    return memberships.get(key) ?? state;
+  }
+
+  function membershipOf(userId: string, companyId: string): MembershipState | Promise<MembershipState> {
+    const key = membershipKey(userId, companyId);
+    const known = memberships.get(key);
+    if (known) return known;
+    let pending = loadingMemberships.get(key);
+    if (!pending) {
+      pending = loadMembership(key, userId, companyId).finally(() => loadingMemberships.delete(key));
+      loadingMemberships.set(key, pending);
+    }
+    return pending;
+  }
+
   async function publish(message: RevocationMessage) {
     apply(message);
     await deps.cache.publish(revocationChannel, JSON.stringify(message));
   }
 
   return {
-    /** True when a token of `userId`, issued at `issuedAtSeconds` for `sessionId`, may still be used. */
-    async isActive(sessionId: string, userId: string, issuedAtSeconds: number): Promise<boolean> {
-      const state = await stateOf(sessionId);
-      if (!state || state.revoked || state.userId !== userId || state.absoluteExpiresAt <= clock()) return false;
-      return issuedAtSeconds * 1000 >= Math.max(state.userNotBefore, notBefore.get(userId) ?? 0);
+    /**
+     * True when the token may still be used: its session is alive, it is not older than the user's marker,
+     * and the user still holds the token's role in the token's company (granted no later than its issue).
+     */
+    async isActive(token: GuardedToken): Promise<boolean> {
+      const state = await stateOf(token.sessionId);
+      if (!state || state.revoked || state.userId !== token.userId || state.absoluteExpiresAt <= clock()) return false;
+      const issuedAtMs = token.issuedAt * 1000;
+      if (issuedAtMs < Math.max(state.userNotBefore, notBefore.get(token.userId) ?? 0)) return false;
+      const membership = await membershipOf(token.userId, token.companyId);
+      // Whole seconds, like `iat`: a token issued in the same second as the grant stays valid.
+      return membership.role === token.role && issuedAtMs >= Math.floor(membership.roleSince / 1000) * 1000;
     },
     /** Call after the sessions were marked revoked in the database. */
     sessionsRevoked(sessionIds: string[]): Promise<void> {
@@ -105,8 +158,16 @@ export function createSessionGuard(deps: SessionGuardDeps) {
     userNotBeforeMoved(userId: string, at: Date): Promise<void> {
       return publish({ type: "user-not-before", userId, notBefore: at.getTime() });
     },
+    /** Call after the user's membership in the company was written (`role: null` when it ended). */
+    membershipChanged(userId: string, companyId: string, role: string | null, roleSince: Date): Promise<void> {
+      return publish({ type: "membership-changed", userId, companyId, role, roleSince: roleSince.getTime() });
+    },
     close: unsubscribe,
   };
 }
 
 export type SessionGuard = ReturnType<typeof createSessionGuard>;
+
+function membershipKey(userId: string, companyId: string): string {
+  return `${userId}:${companyId}`;
+}

@@ -7,6 +7,7 @@ import { DomainError, ErrorCode } from "../../platform/errors";
 import { isUuid } from "../../platform/ids";
 import type { TokenService } from "../../platform/tokens";
 import { findActiveMembership, type ActiveMembership } from "../companies/companies.service";
+import { recordAudit, type Actor, type ClientInfo } from "../security/audit.service";
 import type { SessionGuard } from "./session-guard";
 
 export interface SessionsDeps {
@@ -19,7 +20,7 @@ export interface SessionsDeps {
 }
 
 /** A Prisma client or an interactive transaction. */
-type Db = Pick<PrismaClient, "session" | "refreshToken">;
+type Db = Pick<PrismaClient, "session" | "refreshToken" | "auditEvent">;
 
 export interface AuthTokens {
   accessToken: string;
@@ -127,7 +128,7 @@ export async function issueTokens(
  * Rotates a refresh token. A token already rotated is still honoured within the grace window (tabs
  * refreshing together each get a valid pair); after it, the reuse is taken as theft and the session ends.
  */
-export async function refreshSession(deps: SessionsDeps, presented: string, correlationId?: string): Promise<AuthTokens> {
+export async function refreshSession(deps: SessionsDeps, presented: string, client: ClientInfo): Promise<AuthTokens> {
   if (!presented || presented.length > 256) throw invalidRefreshToken();
   const at = now(deps);
   const stored = await deps.prisma.refreshToken.findUnique({
@@ -160,7 +161,7 @@ export async function refreshSession(deps: SessionsDeps, presented: string, corr
     const usedAt = (await deps.prisma.refreshToken.findUnique({ where: { id: stored.id }, select: { usedAt: true } }))?.usedAt;
     const graceEnds = (usedAt?.getTime() ?? 0) + deps.config.tokens.refreshReuseGraceSeconds * 1000;
     if (!usedAt || at.getTime() > graceEnds) {
-      await revokeSessions(deps, session.userId, [session.id], "refresh_token_reuse");
+      await revokeSessions(deps, session.userId, [session.id], "refresh_token_reuse", client);
       throw invalidRefreshToken();
     }
   }
@@ -170,36 +171,90 @@ export async function refreshSession(deps: SessionsDeps, presented: string, corr
       where: { id: session.id },
       data: { lastUsedAt: at, idleExpiresAt: new Date(at.getTime() + deps.config.sessions.idleTimeoutSeconds * 1000) },
     });
+    await recordAudit(tx, {
+      action: "session.refreshed",
+      actorId: session.userId,
+      companyId: session.activeCompanyId,
+      targetType: "session",
+      targetId: session.id,
+      client,
+    });
     return createRefreshToken(deps, tx, { ...session, familyId: stored.familyId, parentId: stored.id });
   });
-  return issueTokens(deps, session, refreshToken, { correlationId });
+  return issueTokens(deps, session, refreshToken, { correlationId: client.correlationId });
+}
+
+/**
+ * Moves the caller's session to another company they are an active member of: a new token pair scoped to
+ * it (the session's earlier refresh tokens are used up), and the user's next sign-in starts there.
+ */
+export async function switchSessionCompany(deps: SessionsDeps, actor: Actor & { sessionId: string }, companyId: string): Promise<AuthTokens> {
+  const membership = isUuid(companyId) ? await findActiveMembership(deps, actor.userId, companyId.toLowerCase()) : null;
+  if (!membership || membership.companyId !== companyId.toLowerCase()) {
+    throw new DomainError(ErrorCode.NOT_A_MEMBER, "You are not an active member of that company", ["companyId"]);
+  }
+  const at = now(deps);
+  const { session, refreshToken } = await deps.prisma.$transaction(async (tx) => {
+    const session = await tx.session.update({
+      where: { id: actor.sessionId },
+      data: { activeCompanyId: membership.companyId, lastUsedAt: at },
+      select: { id: true, userId: true, activeCompanyId: true, absoluteExpiresAt: true },
+    });
+    await tx.user.update({ where: { id: actor.userId }, data: { lastActiveCompanyId: membership.companyId } });
+    await tx.refreshToken.updateMany({ where: { sessionId: session.id, usedAt: null }, data: { usedAt: at } });
+    const refreshToken = await createRefreshToken(deps, tx, { ...session, familyId: null, parentId: null });
+    await recordAudit(tx, {
+      action: "session.company_switched",
+      actorId: actor.userId,
+      companyId: membership.companyId,
+      targetType: "session",
+      targetId: session.id,
+      client: actor,
+    });
+    return { session, refreshToken };
+  });
+  return issueTokens(deps, session, refreshToken, { correlationId: actor.correlationId, membership });
 }
 
 /** Ends the given sessions of `userId` (others' sessions are left alone); returns how many ended. */
-export async function revokeSessions(deps: SessionsDeps, userId: string, sessionIds: string[], reason: string): Promise<number> {
-  const ended = await deps.prisma.session.updateManyAndReturn({
-    where: { id: { in: sessionIds.filter(isUuid) }, userId, revokedAt: null },
-    data: { revokedAt: now(deps), revokedReason: reason },
-    select: { id: true },
+export async function revokeSessions(deps: SessionsDeps, userId: string, sessionIds: string[], reason: string, client: ClientInfo): Promise<number> {
+  const ended = await deps.prisma.$transaction(async (tx) => {
+    const ended = await tx.session.updateManyAndReturn({
+      where: { id: { in: sessionIds.filter(isUuid) }, userId, revokedAt: null },
+      data: { revokedAt: now(deps), revokedReason: reason },
+      select: { id: true },
+    });
+    if (ended.length) {
+      await recordAudit(tx, {
+        action: "session.revoked",
+        actorId: userId,
+        targetType: "user",
+        targetId: userId,
+        metadata: { reason, sessionIds: ended.map((session) => session.id) },
+        client,
+      });
+    }
+    return ended;
   });
   await deps.guard.sessionsRevoked(ended.map((session) => session.id));
   return ended.length;
 }
 
 /** Ends one of the user's own sessions; NOT_FOUND when it is not theirs or already ended. */
-export async function revokeOwnSession(deps: SessionsDeps, userId: string, sessionId: string): Promise<void> {
-  if ((await revokeSessions(deps, userId, [sessionId], "revoked_by_user")) === 0) {
+export async function revokeOwnSession(deps: SessionsDeps, userId: string, sessionId: string, client: ClientInfo): Promise<void> {
+  if ((await revokeSessions(deps, userId, [sessionId], "revoked_by_user", client)) === 0) {
     throw new DomainError(ErrorCode.NOT_FOUND, "No such active session", ["id"]);
   }
 }
 
 /** Ends every session of the user and refuses every access token issued before now. */
-export async function revokeAllSessions(deps: SessionsDeps, userId: string, reason: string): Promise<void> {
+export async function revokeAllSessions(deps: SessionsDeps, userId: string, reason: string, client: ClientInfo): Promise<void> {
   const at = now(deps);
   // Second precision: a token's `iat` is whole seconds, so a sign-in right after this is still accepted.
   const notBefore = new Date(Math.floor(at.getTime() / 1000) * 1000);
   const sessions = await deps.prisma.$transaction(async (tx) => {
     await tx.user.update({ where: { id: userId }, data: { notBefore } });
+    await recordAudit(tx, { action: "session.revoked_all", actorId: userId, targetType: "user", targetId: userId, metadata: { reason }, client });
     return tx.session.updateManyAndReturn({
       where: { userId, revokedAt: null },
       data: { revokedAt: at, revokedReason: reason },

@@ -1,16 +1,40 @@
 import DataLoader from "dataloader";
-import type { Role } from "../../permissions/roles";
-import { findCompaniesByIds, findMembershipRoles, type CompaniesDeps, type CompanyRecord } from "./companies.service";
+import type { PrismaClient } from "../../generated/prisma/client";
+import { hasRoleAtLeast, type Role } from "../../permissions/roles";
+import { findCompaniesByIds, findRolesOfUser, type CompanyRecord } from "./companies.service";
+import { findDomainsOfCompanies, type CompanyDomainView } from "./domains.service";
+import { findInvitationCompanies } from "./invitations.service";
+import { findMembershipsOfUsers, findUsersInCompanies, type MembershipRecord } from "./memberships.service";
+import { findSettings, type CompanySettingsRecord } from "./settings.service";
 
 /** Per-request loaders: every company lookup in one tick becomes one query. */
-export function createCompanyLoaders(deps: CompaniesDeps & { callerId: () => string | null }) {
+export function createCompanyLoaders(deps: { prisma: PrismaClient; callerId: () => string | null }) {
+  let callerRoles: Promise<Map<string, Role>> | undefined;
+  /** The caller's active roles by company, read once per request. */
+  function rolesOfCaller(): Promise<Map<string, Role>> {
+    const callerId = deps.callerId();
+    if (!callerId) return Promise.resolve(new Map());
+    callerRoles ??= findRolesOfUser(deps, callerId);
+    return callerRoles;
+  }
+  const managedBy = new DataLoader<string, boolean>(async (userIds) => {
+    const managed = [...(await rolesOfCaller())].filter(([, role]) => hasRoleAtLeast(role, "MANAGER")).map(([id]) => id);
+    return findUsersInCompanies(deps, userIds, managed);
+  });
   return {
     companyById: new DataLoader<string, CompanyRecord | null>((ids) => findCompaniesByIds(deps, ids)),
-    /** The caller's role in each company asked about (null when not a member or not signed in). */
-    companyRoleOfCaller: new DataLoader<string, Role | null>((companyIds) => {
-      const callerId = deps.callerId();
-      return callerId ? findMembershipRoles(deps, callerId, companyIds) : Promise.resolve(companyIds.map(() => null));
-    }),
+    rolesOfCaller,
+    /** Whether the caller is MANAGER+ in a company the user belongs to (or asked to join). */
+    managedByCaller: managedBy,
+    membershipsOfUser: new DataLoader<string, MembershipRecord[]>((ids) => findMembershipsOfUsers(deps, ids)),
+    settingsOfCompany: new DataLoader<string, CompanySettingsRecord>((ids) => findSettings(deps, ids)),
+    domainsOfCompany: new DataLoader<string, CompanyDomainView[]>((ids) => findDomainsOfCompanies(deps, ids)),
+    companyOfInvitation: new DataLoader<string, string | null>((ids) => findInvitationCompanies(deps, ids)),
+    /** Forget what was read about the caller (after register or login signs the request in). */
+    forgetCaller() {
+      callerRoles = undefined;
+      managedBy.clearAll();
+    },
   };
 }
 

@@ -1,7 +1,14 @@
+import { randomBytes } from "node:crypto";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client";
+import type { CompanyType } from "../../generated/prisma/enums";
+import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors";
 import { distinctUuids, inRequestedOrder } from "../../platform/ids";
 import type { SubscriptionTier } from "../../permissions/principal";
 import type { Role } from "../../permissions/roles";
+import { recordAudit, type Actor } from "../security/audit.service";
+import { fullNameProblems } from "../users/users.service";
+import type { CompaniesDeps } from "./companies.deps";
+import { membershipChanged } from "./memberships.service";
 
 export const companySelect = {
   id: true,
@@ -14,12 +21,8 @@ export const companySelect = {
 
 export type CompanyRecord = Prisma.CompanyGetPayload<{ select: typeof companySelect }>;
 
-export interface CompaniesDeps {
-  prisma: PrismaClient;
-}
-
 /** Loads companies by id in one query, in the order asked; unknown or deleted ids give null. */
-export async function findCompaniesByIds(deps: CompaniesDeps, ids: readonly string[]): Promise<(CompanyRecord | null)[]> {
+export async function findCompaniesByIds(deps: Pick<CompaniesDeps, "prisma">, ids: readonly string[]): Promise<(CompanyRecord | null)[]> {
   const wanted = distinctUuids(ids);
   const rows = wanted.length
     ? await deps.prisma.company.findMany({ where: { id: { in: wanted }, status: { not: "DELETED" } }, select: companySelect })
@@ -27,21 +30,23 @@ export async function findCompaniesByIds(deps: CompaniesDeps, ids: readonly stri
   return inRequestedOrder(ids, rows);
 }
 
-/** The user's active-membership role in each company, in the order asked; null where not a member. */
-export async function findMembershipRoles(
-  deps: CompaniesDeps,
-  userId: string,
-  companyIds: readonly string[],
-): Promise<(Role | null)[]> {
-  const wanted = distinctUuids(companyIds);
-  const rows = wanted.length
-    ? await deps.prisma.membership.findMany({
-        where: { userId, companyId: { in: wanted }, status: "ACTIVE" },
-        select: { companyId: true, role: true },
-      })
-    : [];
-  const roleByCompany = new Map(rows.map((row) => [row.companyId, row.role]));
-  return companyIds.map((id) => roleByCompany.get(id.toLowerCase()) ?? null);
+/** Every active role of the user, by company id (one query; a person belongs to a handful of companies). */
+export async function findRolesOfUser(deps: Pick<CompaniesDeps, "prisma">, userId: string): Promise<Map<string, Role>> {
+  const rows = await deps.prisma.membership.findMany({
+    where: { userId, status: "ACTIVE", company: { status: "ACTIVE" } },
+    select: { companyId: true, role: true },
+  });
+  return new Map(rows.map((row) => [row.companyId, row.role]));
+}
+
+/** The companies the user is an active member of, oldest membership first. */
+export async function listCompaniesOf(deps: Pick<CompaniesDeps, "prisma">, userId: string): Promise<CompanyRecord[]> {
+  const rows = await deps.prisma.membership.findMany({
+    where: { userId, status: "ACTIVE", company: { status: "ACTIVE" } },
+    select: { company: { select: companySelect } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  return rows.map((row) => row.company);
 }
 
 export interface ActiveMembership {
@@ -55,7 +60,7 @@ export interface ActiveMembership {
  * individual company, else their oldest membership; null when they belong to none.
  */
 export async function findActiveMembership(
-  deps: CompaniesDeps,
+  deps: Pick<CompaniesDeps, "prisma">,
   userId: string,
   preferredCompanyId: string | null,
 ): Promise<ActiveMembership | null> {
@@ -70,4 +75,123 @@ export async function findActiveMembership(
     memberships[0];
   if (!chosen) return null;
   return { companyId: chosen.companyId, role: chosen.role, tier: chosen.company.subscription?.tier ?? "FREE" };
+}
+
+function companySlug(name: string): string {
+  const base = name
+    .normalize("NFKD")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40);
+  return `${base || "company"}-${randomBytes(5).toString("hex")}`;
+}
+
+function oneMonthAfter(start: Date): Date {
+  const end = new Date(start);
+  end.setUTCMonth(end.getUTCMonth() + 1);
+  return end;
+}
+
+/**
+ * Creates a company with its owner's membership, default settings and a FREE subscription, inside the
+ * caller's transaction (registration and `createCompany` both use it).
+ */
+export async function createCompanyWithOwner(
+  tx: Prisma.TransactionClient,
+  input: { id?: string; name: string; type: CompanyType; industry?: string | null; companySize?: string | null; ownerId: string; at: Date },
+): Promise<{ company: CompanyRecord; roleSince: Date }> {
+  const company = await tx.company.create({
+    data: {
+      id: input.id,
+      name: input.name,
+      slug: companySlug(input.name),
+      type: input.type,
+      industry: input.industry ?? null,
+      companySize: input.companySize ?? null,
+      settings: { create: {} },
+      subscription: { create: { tier: "FREE", currentPeriodStart: input.at, currentPeriodEnd: oneMonthAfter(input.at) } },
+    },
+    select: companySelect,
+  });
+  const membership = await tx.membership.create({
+    data: { userId: input.ownerId, companyId: company.id, role: "OWNER", roleSince: input.at },
+    select: { roleSince: true },
+  });
+  return { company, roleSince: membership.roleSince };
+}
+
+export interface CompanyDetails {
+  name?: string | null;
+  industry?: string | null;
+  companySize?: string | null;
+}
+
+const detailMaxLength = 100;
+
+function companyDetailProblems(details: CompanyDetails, nameRequired: boolean): DomainError[] {
+  const problems: DomainError[] = [];
+  if (details.name != null || nameRequired) problems.push(...fullNameProblems(details.name ?? "", ["input", "name"]));
+  for (const field of ["industry", "companySize"] as const) {
+    const value = details[field];
+    if (value != null && [...value.trim()].length > detailMaxLength) {
+      problems.push(new DomainError(ErrorCode.TOO_LONG, `Use at most ${detailMaxLength} characters`, ["input", field]));
+    }
+  }
+  return problems;
+}
+
+const trimmedOrNull = (value: string | null | undefined) => (value == null ? value : value.trim() || null);
+
+/** Creates an organization; the caller becomes its OWNER. */
+export async function createCompany(deps: CompaniesDeps, actor: Actor, details: CompanyDetails & { name: string }): Promise<CompanyRecord> {
+  const problems = companyDetailProblems(details, true);
+  if (problems.length) throw new DomainErrors(problems);
+  const at = new Date();
+  const { company, roleSince } = await deps.prisma.$transaction(async (tx) => {
+    const created = await createCompanyWithOwner(tx, {
+      name: details.name.trim(),
+      type: "ORGANIZATION",
+      industry: trimmedOrNull(details.industry),
+      companySize: trimmedOrNull(details.companySize),
+      ownerId: actor.userId,
+      at,
+    });
+    await recordAudit(tx, {
+      action: "company.created",
+      actorId: actor.userId,
+      companyId: created.company.id,
+      targetType: "company",
+      targetId: created.company.id,
+      metadata: { name: created.company.name },
+      client: actor,
+    });
+    return created;
+  });
+  await membershipChanged(deps, actor.userId, company.id, "OWNER", roleSince);
+  return company;
+}
+
+/** Changes a company's name, industry or size; a field left out stays as it is. */
+export async function updateCompany(deps: CompaniesDeps, actor: Actor, companyId: string, details: CompanyDetails): Promise<CompanyRecord> {
+  const problems = companyDetailProblems(details, false);
+  if (problems.length) throw new DomainErrors(problems);
+  const data = {
+    ...(details.name != null ? { name: details.name.trim() } : {}),
+    ...(details.industry !== undefined ? { industry: trimmedOrNull(details.industry) } : {}),
+    ...(details.companySize !== undefined ? { companySize: trimmedOrNull(details.companySize) } : {}),
+  };
+  return deps.prisma.$transaction(async (tx) => {
+    const company = await tx.company.update({ where: { id: companyId }, data, select: companySelect });
+    await recordAudit(tx, {
+      action: "company.updated",
+      actorId: actor.userId,
+      companyId,
+      targetType: "company",
+      targetId: companyId,
+      metadata: { changed: Object.keys(data) },
+      client: actor,
+    });
+    return company;
+  });
 }

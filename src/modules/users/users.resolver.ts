@@ -1,9 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import type { RequestContext } from "../../context";
+import { actorOf, type RequestContext } from "../../context";
 import { requirePrincipal } from "../../permissions/principal";
 import { userErrorsFrom } from "../../platform/errors";
-import { Company } from "../companies/companies.types";
+import { Company, Membership } from "../companies/companies.types";
 import type { CompanyRecord } from "../companies/companies.service";
+import type { MembershipRecord } from "../companies/memberships.service";
 import { updateProfile, type UserRecord } from "./users.service";
 import { UpdateProfileInput, User, UserPayload } from "./users.types";
 
@@ -14,15 +15,16 @@ export class UsersResolver {
     return context.principal ? context.loaders.userById.load(context.principal.userId) : null;
   }
 
-  @Query(() => User, { nullable: true, description: "A user the caller may see: themself." })
-  user(@Arg("id", () => ID) id: string, @Ctx() context: RequestContext): Promise<UserRecord | null> | null {
-    return id === requirePrincipal(context.principal).userId ? context.loaders.userById.load(id) : null;
+  @Query(() => User, { nullable: true, description: "The caller, or someone in a company the caller manages (MANAGER+); null otherwise." })
+  async user(@Arg("id", () => ID) id: string, @Ctx() context: RequestContext): Promise<UserRecord | null> {
+    const self = id.toLowerCase() === requirePrincipal(context.principal).userId;
+    return self || (await context.managesUser(id)) ? context.loaders.userById.load(id) : null;
   }
 
   @Mutation(() => UserPayload)
   async updateProfile(@Arg("input", () => UpdateProfileInput) input: UpdateProfileInput, @Ctx() context: RequestContext): Promise<UserPayload> {
     try {
-      const user = await updateProfile({ prisma: context.deps.database.prisma, cache: context.deps.cache }, requirePrincipal(context.principal).userId, input);
+      const user = await updateProfile(context.deps.services, actorOf(context), input);
       context.loaders.userById.clear(user.id).prime(user.id, user);
       return { user, userErrors: [] };
     } catch (error) {
@@ -33,5 +35,16 @@ export class UsersResolver {
   @FieldResolver(() => Company, { nullable: true, description: "The current session's company (self only)." })
   activeCompany(@Root() user: UserRecord, @Ctx() context: RequestContext): Promise<CompanyRecord | null> | null {
     return user.id === context.principal?.userId ? context.loaders.companyById.load(context.principal.companyId) : null;
+  }
+
+  @FieldResolver(() => [Membership], {
+    nullable: true,
+    description: "The user's active memberships: all of them for the user themself, those in the caller's companies for a manager.",
+  })
+  async memberships(@Root() user: UserRecord, @Ctx() context: RequestContext): Promise<MembershipRecord[]> {
+    const memberships = await context.loaders.membershipsOfUser.load(user.id);
+    if (user.id === context.principal?.userId) return memberships;
+    const callerCompanies = await context.loaders.rolesOfCaller();
+    return memberships.filter((membership) => callerCompanies.has(membership.companyId));
   }
 }

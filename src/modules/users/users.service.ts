@@ -4,6 +4,7 @@ import type { Cache } from "../../platform/cache/cache";
 import { readThrough } from "../../platform/cache/read-through";
 import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors";
 import { distinctUuids, inRequestedOrder } from "../../platform/ids";
+import { recordAudit, type Actor } from "../security/audit.service";
 
 /** The columns the API may show; the password hash and security counters never leave the service. */
 export const userSelect = {
@@ -74,18 +75,26 @@ export interface ProfileChanges {
 }
 
 /** Updates the user's own profile; a field left out (or null, for the name) stays as it is. */
-export async function updateProfile(deps: UsersDeps, userId: string, changes: ProfileChanges): Promise<UserRecord> {
+export async function updateProfile(deps: UsersDeps, actor: Actor, changes: ProfileChanges): Promise<UserRecord> {
   const problems = changes.fullName != null ? fullNameProblems(changes.fullName, ["input", "fullName"]) : [];
   if (problems.length) throw new DomainErrors(problems);
-  const user = await deps.prisma.user.update({
-    where: { id: userId },
-    data: {
-      ...(changes.fullName != null ? { fullName: changes.fullName.trim() } : {}),
-      ...(changes.investmentProfile !== undefined ? { investmentProfile: changes.investmentProfile } : {}),
-      ...(changes.riskTolerance !== undefined ? { riskTolerance: changes.riskTolerance } : {}),
-    },
-    select: userSelect,
+  const data = {
+    ...(changes.fullName != null ? { fullName: changes.fullName.trim() } : {}),
+    ...(changes.investmentProfile !== undefined ? { investmentProfile: changes.investmentProfile } : {}),
+    ...(changes.riskTolerance !== undefined ? { riskTolerance: changes.riskTolerance } : {}),
+  };
+  const user = await deps.prisma.$transaction(async (tx) => {
+    const user = await tx.user.update({ where: { id: actor.userId }, data, select: userSelect });
+    await recordAudit(tx, {
+      action: "user.profile_updated",
+      actorId: actor.userId,
+      targetType: "user",
+      targetId: actor.userId,
+      metadata: { changed: Object.keys(data) },
+      client: actor,
+    });
+    return user;
   });
-  await forgetUser(deps, userId);
+  await forgetUser(deps, actor.userId);
   return user;
 }
