@@ -123,10 +123,11 @@ describe("Company.members", () => {
     for (const other of others) await addMember(server, companyId, other.user.id, "MEMBER");
     const token = owner.tokens.accessToken;
 
+    const membersPage = (after: string | null | undefined) => server.graphql(CompanyMembersDocument, { id: companyId, first: 3, after }, { token });
     const seen: string[] = [];
     let after: string | null | undefined = null;
     for (let page = 0; page < 3; page++) {
-      const result = await server.graphql(CompanyMembersDocument, { id: companyId, first: 3, after }, { token });
+      const result: Awaited<ReturnType<typeof membersPage>> = await membersPage(after);
       const members = result.data!.company!.members!;
       expect(members.totalCount).toBe(7);
       seen.push(...members.edges.map((edge) => edge.node.user.id));
