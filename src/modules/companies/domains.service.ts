@@ -75,6 +75,8 @@ export async function verifyCompanyDomain(deps: CompaniesDeps, actor: Actor, com
   const claim = await deps.prisma.companyDomain.findUnique({ where: { companyId_domain: { companyId, domain } }, select: domainSelect });
   if (!claim) throw new DomainError(ErrorCode.NOT_FOUND, "Add the domain first (addCompanyDomain)", ["domain"]);
   if (claim.verifiedAt) return asView(claim);
+  const holder = await deps.prisma.companyDomain.findUnique({ where: { verifiedDomain: domain }, select: { companyId: true } });
+  if (holder) throw claimedElsewhere();
   const expected = domainVerificationRecordValue(claim.verificationToken);
   let records: string[];
   try {
