@@ -28,4 +28,11 @@ describe("loadConfig", () => {
     expect(loadConfig({ NODE_ENV: "production" }).graphql.introspection).toBe(false);
     expect(loadConfig({ NODE_ENV: "production", GRAPHQL_INTROSPECTION: "true" }).graphql.introspection).toBe(true);
   });
+
+  it("links invitations under the app's own path, and mails to .eml files without SMTP", () => {
+    expect(loadConfig({ PUBLIC_APP_URL: "https://trade.example.com/app" }).invitations.acceptUrl).toBe("https://trade.example.com/app/invitations/accept");
+    expect(loadConfig({}).invitations.acceptUrl).toBe("http://localhost:3000/invitations/accept");
+    expect(loadConfig({}).mail).toMatchObject({ smtpUrl: undefined, filesDir: expect.stringMatching(/\.data\/mail$/) });
+    expect(() => loadConfig({ SMTP_URL: "http://mail" })).toThrow(/SMTP_URL/);
+  });
 });

@@ -88,7 +88,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     },
     invitations: {
       ttlSeconds: env.INVITATION_TTL_SECONDS,
-      acceptUrl: new URL("/invitations/accept", env.PUBLIC_APP_URL).toString(),
+      // Relative to the app's own path, so an app served under /app/ gets /app/invitations/accept.
+      acceptUrl: new URL("invitations/accept", env.PUBLIC_APP_URL.endsWith("/") ? env.PUBLIC_APP_URL : `${env.PUBLIC_APP_URL}/`).toString(),
     },
     dns: { servers: env.DNS_SERVERS, timeoutMs: env.DNS_TIMEOUT_MS },
     graphql: {

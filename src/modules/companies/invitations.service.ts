@@ -70,6 +70,7 @@ export async function inviteUser(
     }
     const existing = await tx.membership.findFirst({ where: { companyId, status: "ACTIVE", user: { email } }, select: { id: true } });
     if (existing) throw new DomainError(ErrorCode.ALREADY_MEMBER, "That person is already a member of this company", ["input", "email"]);
+    await tx.invitation.updateMany({ where: { companyId, email, status: "PENDING", expiresAt: { lte: at } }, data: { status: "EXPIRED" } });
     const replaced = await tx.invitation.updateMany({ where: { companyId, email, status: "PENDING" }, data: { status: "REVOKED" } });
     const invitation = await tx.invitation.create({
       data: {
@@ -174,11 +175,21 @@ export async function acceptInvitation(deps: CompaniesDeps, actor: Actor & { ema
   return granted.companyId;
 }
 
-/** Withdraws a pending invitation; its code stops working. */
+/** Withdraws a pending invitation for a role below the caller's; its code stops working. */
 export async function revokeInvitation(deps: { prisma: PrismaClient }, actor: Actor, invitationId: string): Promise<void> {
   const notPending = () => new DomainError(ErrorCode.NOT_FOUND, "No pending invitation with this id", ["id"]);
   if (!isUuid(invitationId)) throw notPending();
   await deps.prisma.$transaction(async (tx) => {
+    const found = await tx.invitation.findUnique({ where: { id: invitationId }, select: { companyId: true, role: true } });
+    if (!found) throw notPending();
+    const revoker = await tx.membership.findUnique({
+      where: { userId_companyId: { userId: actor.userId, companyId: found.companyId } },
+      select: { role: true, status: true },
+    });
+    if (revoker?.status !== "ACTIVE") throw new DomainError(ErrorCode.FORBIDDEN, "You are not a member of this company");
+    if (hasRoleAtLeast(found.role, revoker.role)) {
+      throw new DomainError(ErrorCode.ROLE_NOT_BELOW_YOURS, "You can only withdraw invitations for roles below your own", ["id"]);
+    }
     const revoked = await tx.invitation.updateManyAndReturn({
       where: { id: invitationId, status: "PENDING" },
       data: { status: "REVOKED" },
