@@ -1,4 +1,5 @@
 import { type GraphQLLoad, type LoadResult, runLoad } from "./http-load";
+import { isFullMembersPage, membersQuery, seedMembersCompany } from "./members-page";
 import { accessTokenOf, loginMutation, meQuery, postGraphQL, registerMutation } from "./operations";
 import { type ServerProcess, startServerProcess } from "./server-process";
 import { makeTempDir } from "./temp-dir";
@@ -29,6 +30,14 @@ export interface HttpResult {
   /** The rate both fixed-rate runs used. */
   fixedRequestsPerSecond: number;
   login: LoadResult;
+  membersPage: MembersPageFigures;
+}
+
+/** `company(id) { members(first: 50) … }` on our server, and `me` again at the members page's fixed rate. */
+export interface MembersPageFigures extends ServerFigures {
+  /** Half of the members page's saturation throughput (at most the `me` fixed rate), so both sustain it. */
+  fixedRequestsPerSecond: number;
+  meAtSameRate: LoadResult;
 }
 
 /** Ours first (registering the user gives the token both servers are sent), then the bare baseline; one server at a time. */
@@ -42,13 +51,15 @@ export async function measureHttp(plan: HttpPlan, user: BenchUser): Promise<Http
     entry: "src/main.ts",
     env: { DATA_DIR: dataDir, LOG_LEVEL: "warn" },
   });
-  const headers = { authorization: `Bearer ${await register(server, user)}` };
+  const ownerToken = await register(server, user);
+  const headers = { authorization: `Bearer ${ownerToken}` };
   const oursLoad = { url: server.url, body, headers, isCorrect };
   await expectCorrect(oursLoad);
   const oursSaturation = await measureSaturation(plan, oursLoad);
   const fixedRequestsPerSecond = fixedRateFor(plan, oursSaturation.requestsPerSecond);
   const ours = { saturation: oursSaturation, fixedRate: await measureFixedRate(plan, oursLoad, fixedRequestsPerSecond) };
   const login = await measureLogin(plan, server, user);
+  const membersPage = await measureMembersPage(plan, server, ownerToken, oursLoad);
   await server.stop();
 
   const bareServer = await startServerProcess({
@@ -63,7 +74,27 @@ export async function measureHttp(plan: HttpPlan, user: BenchUser): Promise<Http
     fixedRate: await measureFixedRate(plan, bareLoad, fixedRequestsPerSecond),
   };
   await bareServer.stop();
-  return { query: meQuery, ours, bare, fixedRequestsPerSecond, login };
+  return { query: meQuery, ours, bare, fixedRequestsPerSecond, login, membersPage };
+}
+
+async function measureMembersPage(plan: HttpPlan, server: ServerProcess, ownerToken: string, meLoad: GraphQLLoad): Promise<MembersPageFigures> {
+  const post = (body: string, token?: string) => postGraphQL(server.url, body, token ? { authorization: `Bearer ${token}` } : {});
+  const { companyId, token } = await seedMembersCompany(post, ownerToken);
+  const load = {
+    url: server.url,
+    body: JSON.stringify({ query: membersQuery, variables: { id: companyId } }),
+    headers: { authorization: `Bearer ${token}` },
+    isCorrect: isFullMembersPage,
+  };
+  await expectCorrect(load);
+  const saturation = await measureSaturation(plan, load);
+  const fixedRequestsPerSecond = fixedRateFor(plan, saturation.requestsPerSecond);
+  return {
+    saturation,
+    fixedRequestsPerSecond,
+    fixedRate: await measureFixedRate(plan, load, fixedRequestsPerSecond),
+    meAtSameRate: await measureFixedRate(plan, meLoad, fixedRequestsPerSecond),
+  };
 }
 
 async function measureSaturation(plan: HttpPlan, load: GraphQLLoad): Promise<LoadResult> {
@@ -78,7 +109,7 @@ async function measureFixedRate(plan: HttpPlan, load: GraphQLLoad, requestsPerSe
 
 // Above what ours sustains, a fixed-rate run measures its queue, not its latency.
 function fixedRateFor(plan: HttpPlan, oursSaturationPerSecond: number): number {
-  const halfOfSaturation = Math.max(50, Math.floor(oursSaturationPerSecond / 2 / 50) * 50);
+  const halfOfSaturation = Math.max(10, Math.floor(oursSaturationPerSecond / 2 / 10) * 10);
   return Math.min(plan.fixedRate.preferredRequestsPerSecond, halfOfSaturation);
 }
 

@@ -50,6 +50,18 @@ export function printReport(results: BenchResults): void {
   ];
   printTable("4. Login", loginRows);
 
+  const { membersPage } = results;
+  printTable(`5. Members page: ${membersPage.query}`, [
+    ["run", "req/s", "p50 ms", "p99 ms", "failed"],
+    loadRow("saturation", membersPage.saturation),
+    loadRow(`fixed rate ${membersPage.fixedRequestsPerSecond} req/s`, membersPage.fixedRate),
+    loadRow(`me at the same rate`, membersPage.meAtSameRate),
+    ["req/s ÷ me req/s at saturation", `${membersPage.overMeAtSaturation ?? "n/a"}`, "", "", ""],
+    ["p99 ÷ me p99 at the same rate", "", "", `${membersPage.p99OverMeAtFixedRate ?? "n/a"}`, `target ≤ ${membersPage.targets.p99OverMe}`],
+    ["SQL statements per request", `${membersPage.sqlStatementsPerRequest}`, "", "", `target ≤ ${membersPage.targets.sqlStatementsPerRequest}`],
+    ["SQL statements per me request", `${membersPage.meSqlStatementsPerRequest}`, "", "", ""],
+  ]);
+
   for (const note of results.notes) console.log(`note: ${note}`);
   console.log(`total ${results.elapsedSeconds} s; figures written to bench/results.json`);
 }

@@ -1,10 +1,13 @@
 import os from "node:os";
 import type { AuthenticateResult } from "./authenticate";
 import type { HttpPlan, HttpResult } from "./http-phases";
+import type { SqlPerRequest } from "./members-page";
 import type { PasswordHashingResult } from "./password-hashing";
 import type { TokenVerificationResult } from "./token-verification";
 
 export const throughputTarget = 0.4;
+/** The members page's targets: SQL statements per request, and its fixed-rate p99 over `me`'s. */
+export const membersPageTargets = { sqlStatementsPerRequest: 3, p99OverMe: 3 };
 
 export interface BenchMeasurements {
   plan: HttpPlan;
@@ -12,6 +15,7 @@ export interface BenchMeasurements {
   tokenVerification: TokenVerificationResult;
   authenticate: AuthenticateResult | null;
   passwordHashing: PasswordHashingResult;
+  sqlPerRequest: SqlPerRequest;
   notes: string[];
   elapsedSeconds: number;
   /** os.loadavg() when the run began: other work on the machine skews every figure. */
@@ -50,6 +54,18 @@ export function toResults(measured: BenchMeasurements) {
         ours: http.ours.fixedRate,
         bare: http.bare.fixedRate,
       },
+    },
+    membersPage: {
+      query: "company(id) { members(first: 50) { edges { node { user { fullName } role } } } }",
+      saturation: http.membersPage.saturation,
+      fixedRequestsPerSecond: http.membersPage.fixedRequestsPerSecond,
+      fixedRate: http.membersPage.fixedRate,
+      meAtSameRate: http.membersPage.meAtSameRate,
+      overMeAtSaturation: ratio(http.membersPage.saturation.requestsPerSecond, http.ours.saturation.requestsPerSecond),
+      p99OverMeAtFixedRate: ratio(http.membersPage.fixedRate.p99Ms, http.membersPage.meAtSameRate.p99Ms),
+      sqlStatementsPerRequest: measured.sqlPerRequest.membersPage,
+      meSqlStatementsPerRequest: measured.sqlPerRequest.me,
+      targets: membersPageTargets,
     },
     tokenVerification,
     authenticate,

@@ -5,6 +5,7 @@ import path from "node:path";
 import { type AuthenticateResult, measureAuthenticate } from "./authenticate";
 import { cleanUp } from "./cleanup";
 import { type HttpPlan, measureHttp } from "./http-phases";
+import { measureSqlPerRequest } from "./members-page";
 import { measurePasswordHashing } from "./password-hashing";
 import { printReport } from "./report";
 import { toResults } from "./results";
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
   const tokenVerification = await measureTokenVerification(inProcessDurationMs);
   progress("in process: deps.authenticate on a real deps object");
   const authenticate = await measureAuthenticateOrNote(notes);
+  progress("in process: SQL statements per request (me, members page)");
+  const sqlPerRequest = await measureSqlPerRequest({ dataDir: await makeTempDir("um-bench-sql-"), requests: 20 });
   progress("in process: argon2id");
   const passwordHashing = await measurePasswordHashing(passwordHashingDurationMs);
 
@@ -42,12 +45,15 @@ async function main(): Promise<void> {
     "ours, fixed rate": http.ours.fixedRate,
     "bare, fixed rate": http.bare.fixedRate,
     login: http.login,
+    "members page, saturation": http.membersPage.saturation,
+    "members page, fixed rate": http.membersPage.fixedRate,
+    "me at the members page's rate": http.membersPage.meAtSameRate,
   };
   for (const [name, load] of Object.entries(loads)) {
     if (load.failedResponses > 0) notes.push(`${name}: ${load.failedResponses} failed or wrong responses, not counted in req/s`);
   }
   const elapsedSeconds = Math.round((Date.now() - startedAt) / 1000);
-  const results = toResults({ plan, http, tokenVerification, authenticate, passwordHashing, notes, elapsedSeconds, loadAverageAtStart });
+  const results = toResults({ plan, http, tokenVerification, authenticate, passwordHashing, sqlPerRequest, notes, elapsedSeconds, loadAverageAtStart });
   await writeFile(path.join(repoRoot, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
   printReport(results);
 }

@@ -33,7 +33,7 @@ export async function createRequestContext(deps: AppDeps, request: FastifyReques
     userAgent: request.headers["user-agent"] ?? null,
     loaders: {
       ...createUserLoaders({ prisma, cache: deps.cache }),
-      ...createCompanyLoaders({ prisma, callerId: () => caller.principal?.userId ?? null }),
+      ...createCompanyLoaders({ prisma, cache: deps.cache, callerId: () => caller.principal?.userId ?? null }),
     },
     async companyRoleOf(this: RequestContext, companyId: string) {
       const principal = caller.principal;

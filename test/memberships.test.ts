@@ -52,6 +52,9 @@ describe("updateMemberRole", () => {
       expect(result.data!.updateMemberRole.userErrors.map((error) => error.code), JSON.stringify(attempt)).toEqual(attempt.code ? [attempt.code] : []);
     }
     expect(await rolesIn(companyId)).toEqual({ ...before, [members.MEMBER.user.id]: "MANAGER" });
+    const listed = await server.graphql(CompanyMembersDocument, { id: companyId }, { token: members.OWNER.tokens.accessToken });
+    const listedRoles = Object.fromEntries(listed.data!.company!.members!.edges.map((edge) => [edge.node.user.id, edge.node.role]));
+    expect(listedRoles).toEqual(await rolesIn(companyId));
   });
 
   it("is FORBIDDEN below ADMIN, and a user error for strangers, unknown and malformed user ids", async () => {

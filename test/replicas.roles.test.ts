@@ -10,12 +10,14 @@ import { Role as ClaimRole } from "../src/generated/proto/user_management/v1/use
 import { generateSigningKey } from "../src/platform/tokens";
 import { decodePbClaims } from "../src/platform/tokens/pb-claims";
 import {
+  CompanyMembersDocument,
   CreateCompanyDocument,
   InviteUserDocument,
   MeDocument,
   RefreshTokenDocument,
   RegisterDocument,
   RemoveMemberDocument,
+  SwitchCompanyDocument,
   UpdateMemberRoleDocument,
 } from "./generated/graphql";
 import { strongPassword, uniqueEmail } from "./support/accounts";
@@ -75,7 +77,7 @@ describe.runIf(sharedServices)("role changes across two server processes on one 
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it("a role change or removal on one process refuses the member's token on the other at once; refresh there carries the change", async () => {
+  it("a role change or removal on one process refuses the member's token on the other at once; refresh and member lists there carry the change", async () => {
     const owner = (await call(first, RegisterDocument, { input: { email: uniqueEmail("owner"), password: strongPassword, fullName: "Owner" } })).data!.register;
     const companyId = (await call(first, CreateCompanyDocument, { input: { name: "Replicated Ltd" } }, owner.tokens!.accessToken)).data!.createCompany.company!.id;
     const email = uniqueEmail("member");
@@ -91,7 +93,13 @@ describe.runIf(sharedServices)("role changes across two server processes on one 
     expect(claimsOf(asViewer.accessToken)).toEqual({ company: companyId, role: ClaimRole.VIEWER });
     expect((await call(second, MeDocument, {}, asViewer.accessToken)).status).toBe(200);
 
+    const ownerInCompany = (await call(second, SwitchCompanyDocument, { companyId }, owner.tokens!.accessToken)).data!.switchCompany.tokens!.accessToken;
+    const membersOnSecond = async () =>
+      (await call(second, CompanyMembersDocument, { id: companyId }, ownerInCompany)).data!.company!.members!.edges.map((edge) => [edge.node.user.id, edge.node.role]);
+    expect(await membersOnSecond()).toContainEqual([member.user!.id, "VIEWER"]);
+
     await call(first, RemoveMemberDocument, { companyId, userId: member.user!.id }, owner.tokens!.accessToken);
+    expect(await eventually(async () => (await membersOnSecond()).every(([id]) => id !== member.user!.id))).toBe(true);
     expect(await eventually(async () => (await call(second, MeDocument, {}, asViewer.accessToken)).status === 401)).toBe(true);
     const afterRemoval = (await call(second, RefreshTokenDocument, { refreshToken: asViewer.refreshToken })).data!.refreshToken.tokens!;
     const individual = claimsOf(afterRemoval.accessToken);

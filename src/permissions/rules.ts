@@ -7,8 +7,11 @@ import { hasPermission, hasRoleAtLeast, type Permission, type Role } from "./rol
 /** Anyone, signed in or not. */
 export const isPublic = allow;
 
-/** A caller with a valid access token (not cached: register and login sign the request in midway). */
-export const isAuthenticated = rule({ cache: "no_cache" })((_parent, _args, context: AccessContext) =>
+/**
+ * A caller with a valid access token, decided once per request. Register and login sign a request in
+ * midway, so a cached "no" can only wrongly deny (in a document that signs in after asking), never allow.
+ */
+export const isAuthenticated = rule({ cache: "contextual" })((_parent, _args, context: AccessContext) =>
   context.principal ? true : unauthenticated(),
 );
 

@@ -1,3 +1,4 @@
+import { membershipChanged } from "../../src/modules/companies/memberships.service";
 import type { Role } from "../../src/permissions/roles";
 import { CreateCompanyDocument, SwitchCompanyDocument } from "../generated/graphql";
 import { registerAccount } from "./accounts";
@@ -15,7 +16,8 @@ export async function createOrganization(server: TestServer, owner: { tokens: { 
 
 /** Makes `userId` an active member with `role`, straight in the database (for tests about something else than joining). */
 export async function addMember(server: TestServer, companyId: string, userId: string, role: Role): Promise<void> {
-  await server.deps.database.prisma.membership.create({ data: { companyId, userId, role } });
+  const { roleSince } = await server.deps.database.prisma.membership.create({ data: { companyId, userId, role } });
+  await membershipChanged(server.deps.services, userId, companyId, role, roleSince);
 }
 
 /** A token pair of `account`'s session scoped to `companyId` (through `switchCompany`). */

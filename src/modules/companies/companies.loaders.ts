@@ -1,5 +1,6 @@
 import DataLoader from "dataloader";
 import type { PrismaClient } from "../../generated/prisma/client";
+import type { Cache } from "../../platform/cache/cache";
 import { hasRoleAtLeast, type Role } from "../../permissions/roles";
 import { findCompaniesByIds, findRolesOfUser, type CompanyRecord } from "./companies.service";
 import { findDomainsOfCompanies, type CompanyDomainView } from "./domains.service";
@@ -8,7 +9,7 @@ import { findMembershipsOfUsers, findUsersInCompanies, type MembershipRecord } f
 import { findSettings, type CompanySettingsRecord } from "./settings.service";
 
 /** Per-request loaders: every company lookup in one tick becomes one query. */
-export function createCompanyLoaders(deps: { prisma: PrismaClient; callerId: () => string | null }) {
+export function createCompanyLoaders(deps: { prisma: PrismaClient; cache: Cache; callerId: () => string | null }) {
   let callerRoles: Promise<Map<string, Role>> | undefined;
   /** The caller's active roles by company, read once per request. */
   function rolesOfCaller(): Promise<Map<string, Role>> {

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client";
 import type { CompanyType } from "../../generated/prisma/enums";
 import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors";
+import { readThrough } from "../../platform/cache/read-through";
 import { distinctUuids, inRequestedOrder } from "../../platform/ids";
 import type { SubscriptionTier } from "../../permissions/principal";
 import type { Role } from "../../permissions/roles";
@@ -21,13 +22,23 @@ export const companySelect = {
 
 export type CompanyRecord = Prisma.CompanyGetPayload<{ select: typeof companySelect }>;
 
-/** Loads companies by id in one query, in the order asked; unknown or deleted ids give null. */
-export async function findCompaniesByIds(deps: Pick<CompaniesDeps, "prisma">, ids: readonly string[]): Promise<(CompanyRecord | null)[]> {
-  const wanted = distinctUuids(ids);
-  const rows = wanted.length
-    ? await deps.prisma.company.findMany({ where: { id: { in: wanted }, status: { not: "DELETED" } }, select: companySelect })
-    : [];
-  return inRequestedOrder(ids, rows);
+const companyCache = {
+  prefix: "company:",
+  ttlSeconds: 300,
+  revive: (cached: CompanyRecord): CompanyRecord => ({ ...cached, createdAt: new Date(cached.createdAt) }),
+};
+
+/** Loads companies by id (cache first, then one query for the rest), in the order asked; unknown or deleted ids give null. */
+export async function findCompaniesByIds(deps: Pick<CompaniesDeps, "prisma" | "cache">, ids: readonly string[]): Promise<(CompanyRecord | null)[]> {
+  const found = await readThrough(deps.cache, companyCache, distinctUuids(ids), (missing) =>
+    deps.prisma.company.findMany({ where: { id: { in: missing }, status: { not: "DELETED" } }, select: companySelect }),
+  );
+  return inRequestedOrder(ids, [...found.values()]);
+}
+
+/** Drops the cached copy of a company; every write to a column in `companySelect` (or its status) must call it. */
+export function forgetCompany(deps: Pick<CompaniesDeps, "cache">, companyId: string): Promise<void> {
+  return deps.cache.delete(companyCache.prefix + companyId);
 }
 
 /** Every active role of the user, by company id (one query; a person belongs to a handful of companies). */
@@ -181,7 +192,7 @@ export async function updateCompany(deps: CompaniesDeps, actor: Actor, companyId
     ...(details.industry !== undefined ? { industry: trimmedOrNull(details.industry) } : {}),
     ...(details.companySize !== undefined ? { companySize: trimmedOrNull(details.companySize) } : {}),
   };
-  return deps.prisma.$transaction(async (tx) => {
+  const company = await deps.prisma.$transaction(async (tx) => {
     const company = await tx.company.update({ where: { id: companyId }, data, select: companySelect });
     await recordAudit(tx, {
       action: "company.updated",
@@ -194,4 +205,6 @@ export async function updateCompany(deps: CompaniesDeps, actor: Actor, companyId
     });
     return company;
   });
+  await forgetCompany(deps, companyId);
+  return company;
 }

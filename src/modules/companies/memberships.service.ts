@@ -24,37 +24,78 @@ export interface MembersPage {
   endCursor: string | null;
 }
 
-/** Tells this replica's guard, and every other by pub/sub, that a role was granted, changed or ended (`null`). */
-export function membershipChanged(deps: Pick<CompaniesDeps, "guard">, userId: string, companyId: string, role: Role | null, at: Date): Promise<void> {
-  return deps.guard.membershipChanged(userId, companyId, role, at);
+const memberListCache = { prefix: "company-members:", ttlSeconds: 300 };
+/** Companies with more active members than this are paged from the database instead of the cached list. */
+const cachedMemberListLimit = 1_000;
+
+type CachedMembership = Omit<MembershipRecord, "createdAt"> & { createdAt: string };
+
+/**
+ * Tells this replica's guard, and every other by pub/sub, that a role was granted, changed or ended (`null`),
+ * and drops the company's cached member list. Every membership write calls it after committing.
+ */
+export async function membershipChanged(
+  deps: Pick<CompaniesDeps, "guard" | "cache">,
+  userId: string,
+  companyId: string,
+  role: Role | null,
+  at: Date,
+): Promise<void> {
+  await deps.guard.membershipChanged(userId, companyId, role, at);
+  await deps.cache.delete(memberListCache.prefix + companyId);
 }
 
-/** A page of the company's active members, oldest first; one query (users are loaded by the caller's loader). */
-export async function listMembers(
-  deps: { prisma: PrismaClient },
-  companyId: string,
-  page: { first: number; after?: string | null },
-): Promise<MembersPage> {
-  const take = pageSize(page.first);
-  const cursor = page.after ? decodeCursor(page.after) : null;
+type MembersDeps = Pick<CompaniesDeps, "prisma" | "cache">;
+
+/** The company's whole active member list, oldest first, through the cache; null when it is too long to cache. */
+async function cachedMemberList(deps: MembersDeps, companyId: string): Promise<CachedMembership[] | null> {
+  const key = memberListCache.prefix + companyId;
+  const cached = await deps.cache.get<CachedMembership[] | false>(key);
+  if (cached !== undefined) return cached || null;
   const rows = await deps.prisma.membership.findMany({
-    where: {
-      companyId,
-      status: "ACTIVE",
-      ...(cursor ? { OR: [{ createdAt: { gt: cursor.at } }, { createdAt: cursor.at, id: { gt: cursor.id } }] } : {}),
-    },
+    where: { companyId, status: "ACTIVE" },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    take: take + 1,
+    take: cachedMemberListLimit + 1,
     select: membershipSelect,
   });
+  const list = rows.length > cachedMemberListLimit ? false : rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }));
+  await deps.cache.set(key, list, memberListCache.ttlSeconds);
+  return list || null;
+}
+
+
+/** A page of the company's active members, oldest first: from the cached member list, or one query for a large company. */
+export async function listMembers(deps: MembersDeps, companyId: string, page: { first: number; after?: string | null }): Promise<MembersPage> {
+  const take = pageSize(page.first);
+  const cursor = page.after ? decodeCursor(page.after) : null;
+  const list = await cachedMemberList(deps, companyId);
+  let rows: MembershipRecord[];
+  if (list) {
+    // ISO timestamps of one format sort as the instants they name.
+    const at = cursor?.at.toISOString();
+    const start = cursor ? list.findIndex((row) => row.createdAt > at! || (row.createdAt === at && row.id > cursor.id)) : 0;
+    rows = (start < 0 ? [] : list.slice(start, start + take + 1)).map((row) => ({ ...row, createdAt: new Date(row.createdAt) }));
+  } else {
+    rows = await deps.prisma.membership.findMany({
+      where: {
+        companyId,
+        status: "ACTIVE",
+        ...(cursor ? { OR: [{ createdAt: { gt: cursor.at } }, { createdAt: cursor.at, id: { gt: cursor.id } }] } : {}),
+      },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      take: take + 1,
+      select: membershipSelect,
+    });
+  }
   const memberships = rows.slice(0, take);
   const last = memberships.at(-1);
   return { memberships, hasNextPage: rows.length > take, endCursor: last ? encodeCursor(last.createdAt, last.id) : null };
 }
 
 /** How many active members the company has. */
-export function countMembers(deps: { prisma: PrismaClient }, companyId: string): Promise<number> {
-  return deps.prisma.membership.count({ where: { companyId, status: "ACTIVE" } });
+export async function countMembers(deps: MembersDeps, companyId: string): Promise<number> {
+  const list = await cachedMemberList(deps, companyId);
+  return list ? list.length : deps.prisma.membership.count({ where: { companyId, status: "ACTIVE" } });
 }
 
 /** Memberships awaiting an ADMIN's approval (domain joins), oldest first. */
