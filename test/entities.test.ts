@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { permissionsOf } from "../src/permissions/roles";
 import { composeWithOrders } from "./support/orders-subgraph";
 import { startTestServer, type SeededUser, type TestServer } from "./support/server";
 
@@ -94,6 +96,46 @@ describe("User entities", () => {
     });
     expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     expect(JSON.stringify(result.data)).not.toContain("Alice");
+  });
+});
+
+describe("a members page of 50", () => {
+  it("loads memberships with one query and their users with one more, and from the cache after that", async () => {
+    const prisma = server.deps.database.prisma;
+    const company = await prisma.company.create({ data: { name: "Fifty Ltd", slug: `fifty-${randomUUID()}`, type: "ORGANIZATION" } });
+    const users = await prisma.user.createManyAndReturn({
+      data: Array.from({ length: 49 }, (_, index) => ({ email: `fifty-${index}-${randomUUID()}@example.com`, fullName: `Member ${index}` })),
+      select: { id: true },
+    });
+    await prisma.membership.createMany({
+      data: [{ userId: alice.userId, role: "OWNER" as const }, ...users.map((user) => ({ userId: user.id, role: "MEMBER" as const }))].map((row, index) => ({
+        ...row,
+        companyId: company.id,
+        createdAt: new Date(Date.now() - 60_000 + index),
+      })),
+    });
+    const { token } = await server.deps.tokens.issueAccessToken({
+      userId: alice.userId,
+      companyId: company.id,
+      sessionId: alice.sessionId,
+      role: "OWNER",
+      permissions: permissionsOf("OWNER"),
+      tier: "FREE",
+    });
+    await server.graphql("{ __typename }", {}, { token });
+    const page = () =>
+      server.graphql<{ company: { members: { edges: { node: { role: string; user: { fullName: string } } }[] } } }, unknown>(
+        `query ($id: ID!) { company(id: $id) { members(first: 50) { edges { node { user { fullName } role } } } } }`,
+        { id: company.id },
+        { token },
+      );
+    // [queries on memberships, queries on users] for one page.
+    const cold = await countQueries("memberships", () => countQueries("users", page));
+    expect([cold.count, cold.result.count]).toEqual([1, 1]);
+    const warm = await countQueries("memberships", () => countQueries("users", page));
+    expect([warm.count, warm.result.count]).toEqual([0, 0]);
+    expect(warm.result.result.data!.company.members.edges).toHaveLength(50);
+    expect(warm.result.result.data!.company.members.edges[1]!.node).toEqual({ role: "MEMBER", user: { fullName: "Member 0" } });
   });
 });
 

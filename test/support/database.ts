@@ -22,10 +22,11 @@ export interface TestDatabase {
 
 /**
  * A fresh, migrated database of its own for one test file: a new `um_test_<random>` database on the
- * DATABASE_URL server, or a new PGlite directory. Nothing holds it open; pass `settings` to `openDatabase`.
+ * DATABASE_URL server, or a new PGlite directory (also when `kind: "pglite"` asks for one whatever the
+ * environment). Nothing holds it open; pass `settings` to `openDatabase`.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  if (serverUrl) {
+export async function createTestDatabase(options: { kind?: "postgres" | "pglite" } = {}): Promise<TestDatabase> {
+  if (serverUrl && options.kind !== "pglite") {
     const database = await createServerDatabase(serverUrl);
     const settings = { kind: "postgres" as const, url: database.url, schema: undefined, poolSize: 5 };
     await migrateDatabase(settings).catch(async (error: unknown) => {

@@ -3,7 +3,6 @@ import type { InvestmentProfile, RegistrationType, RiskTolerance } from "../../g
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "../../platform/crypto";
 import { isUniqueViolation } from "../../platform/db/unique-violation";
 import { BugError, DomainError, DomainErrors, ErrorCode } from "../../platform/errors";
-import type { Role } from "../../permissions/roles";
 import type { CompaniesDeps } from "../companies/companies.deps";
 import { createCompanyWithOwner, findActiveMembership } from "../companies/companies.service";
 import { findCompanyByVerifiedDomain } from "../companies/domains.service";
@@ -14,8 +13,6 @@ import { recordAudit, type ClientInfo } from "../security/audit.service";
 import { forgetUser, fullNameProblems, normalizeEmail, userSelect, type UserRecord } from "../users/users.service";
 import { passwordProblems } from "./password-policy";
 import { issueTokens, openSession, type AuthTokens, type SessionsDeps } from "./sessions.service";
-
-export type { ClientInfo };
 
 /** How registration placed the new user (the seed's determine_company_assignment). */
 export const CompanyAssignment = { INVITATION: "INVITATION", DOMAIN_MATCH: "DOMAIN_MATCH", INDIVIDUAL: "INDIVIDUAL" } as const;
@@ -128,7 +125,7 @@ export async function register(deps: SessionsDeps & CompaniesDeps, input: Regist
       return { user, ...opened, assignment, invited, activeCompanyId, pendingCompanyId };
     });
     await membershipChanged(deps, userId, individualId, "OWNER", now);
-    if (registered.invited) await membershipChanged(deps, userId, registered.invited.companyId, registered.invited.role as Role, now);
+    if (registered.invited) await membershipChanged(deps, userId, registered.invited.companyId, registered.invited.role, now);
     const tokens = await issueTokens(deps, registered.session, registered.refreshToken, { correlationId: client.correlationId });
     return {
       user: registered.user,
