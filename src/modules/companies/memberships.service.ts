@@ -24,7 +24,8 @@ export interface MembersPage {
   endCursor: string | null;
 }
 
-const memberListCache = { prefix: "company-members:", ttlSeconds: 300 };
+// Short-lived: a list read just before a change commits can be cached after the change dropped it.
+const memberListCache = { prefix: "company-members:", ttlSeconds: 60 };
 /** Companies with more active members than this are paged from the database instead of the cached list. */
 const cachedMemberListLimit = 1_000;
 
@@ -63,7 +64,6 @@ async function cachedMemberList(deps: MembersDeps, companyId: string): Promise<C
   return list || null;
 }
 
-
 /** A page of the company's active members, oldest first: from the cached member list, or one query for a large company. */
 export async function listMembers(deps: MembersDeps, companyId: string, page: { first: number; after?: string | null }): Promise<MembersPage> {
   const take = pageSize(page.first);
@@ -71,9 +71,12 @@ export async function listMembers(deps: MembersDeps, companyId: string, page: { 
   const list = await cachedMemberList(deps, companyId);
   let rows: MembershipRecord[];
   if (list) {
-    // ISO timestamps of one format sort as the instants they name.
-    const at = cursor?.at.toISOString();
-    const start = cursor ? list.findIndex((row) => row.createdAt > at! || (row.createdAt === at && row.id > cursor.id)) : 0;
+    let start = 0;
+    if (cursor) {
+      // ISO timestamps of one format sort as the instants they name.
+      const at = cursor.at.toISOString();
+      start = list.findIndex((row) => row.createdAt > at || (row.createdAt === at && row.id > cursor.id));
+    }
     rows = (start < 0 ? [] : list.slice(start, start + take + 1)).map((row) => ({ ...row, createdAt: new Date(row.createdAt) }));
   } else {
     rows = await deps.prisma.membership.findMany({
