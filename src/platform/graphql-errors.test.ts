@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
 import { describe, expect, it } from "vitest";
+import { DomainError, ErrorCode } from "./errors";
 import { formatError } from "./graphql-errors";
 
 describe("formatError", () => {
@@ -18,5 +19,11 @@ describe("formatError", () => {
   it("masks a GraphQLError carrying a code we do not know", () => {
     const error = new GraphQLError("driver said: relation users does not exist", { extensions: { code: "P2021" } });
     expect(formatError({ message: error.message, extensions: { code: "P2021" } }, error).message).toBe("Internal server error");
+  });
+
+  it("answers a service's expected failure in a query with its own code and field", () => {
+    const error = new DomainError(ErrorCode.BAD_USER_INPUT, "first must be between 1 and 100", ["first"]);
+    const formatted = formatError({ message: error.message, path: ["company", "members"], extensions: { code: "INTERNAL_SERVER_ERROR" } }, error);
+    expect(formatted).toEqual({ message: error.message, path: ["company", "members"], extensions: { code: "BAD_USER_INPUT", field: ["first"] } });
   });
 });
