@@ -140,7 +140,10 @@ export async function findUsersInCompanies(deps: { prisma: PrismaClient }, userI
 
 type Tx = Prisma.TransactionClient;
 
-/** Serialises membership changes of one company across replicas, then reads the caller's and the target's rows. */
+/**
+ * Serialises membership changes of one company across replicas, then reads the caller's row (FORBIDDEN
+ * unless they are an active member) and the target's.
+ */
 async function lockedMembers(tx: Tx, companyId: string, actorId: string, targetId: string) {
   await lockFor(tx, `company-members:${companyId}`);
   const rows = await tx.membership.findMany({
@@ -148,8 +151,8 @@ async function lockedMembers(tx: Tx, companyId: string, actorId: string, targetI
     select: { id: true, userId: true, role: true, status: true },
   });
   const actor = rows.find((row) => row.userId === actorId && row.status === "ACTIVE");
-  const target = rows.find((row) => row.userId === targetId);
-  return { actor, target };
+  if (!actor) throw new DomainError(ErrorCode.FORBIDDEN, "You are not a member of this company");
+  return { actor, target: rows.find((row) => row.userId === targetId) };
 }
 
 const notAMember = () => new DomainError(ErrorCode.NOT_A_MEMBER, "That user is not a member of this company", ["userId"]);
@@ -175,7 +178,6 @@ export async function updateMemberRole(deps: CompaniesDeps, actor: Actor, compan
   const at = new Date();
   const changed = await deps.prisma.$transaction(async (tx) => {
     const members = await lockedMembers(tx, companyId, actor.userId, target);
-    if (!members.actor) throw new DomainError(ErrorCode.FORBIDDEN, "You are not a member of this company");
     if (!members.target || members.target.status !== "ACTIVE") throw notAMember();
     if (members.target.role === "OWNER") {
       throw new DomainError(ErrorCode.OWNERSHIP_TRANSFER_REQUIRED, "The OWNER keeps the role until ownership is transferred", ["userId"]);
@@ -208,7 +210,6 @@ async function endMembership(
   const at = new Date();
   await deps.prisma.$transaction(async (tx) => {
     const members = await lockedMembers(tx, companyId, actor.userId, target);
-    if (!members.actor) throw new DomainError(ErrorCode.FORBIDDEN, "You are not a member of this company");
     if (!members.target || members.target.status !== "ACTIVE") throw notAMember();
     if (members.target.role === "OWNER") {
       throw new DomainError(ErrorCode.OWNERSHIP_TRANSFER_REQUIRED, "The OWNER cannot leave or be removed until ownership is transferred");
@@ -248,7 +249,7 @@ export async function transferOwnership(deps: CompaniesDeps, actor: Actor, compa
   const at = new Date();
   await deps.prisma.$transaction(async (tx) => {
     const members = await lockedMembers(tx, companyId, actor.userId, target);
-    if (members.actor?.role !== "OWNER") throw new DomainError(ErrorCode.FORBIDDEN, "Only the OWNER can transfer ownership");
+    if (members.actor.role !== "OWNER") throw new DomainError(ErrorCode.FORBIDDEN, "Only the OWNER can transfer ownership");
     if (!members.target || members.target.status !== "ACTIVE") throw notAMember();
     await tx.membership.update({ where: { id: members.actor.id }, data: { role: "ADMIN", roleSince: at } });
     await tx.membership.update({ where: { id: members.target.id }, data: { role: "OWNER", roleSince: at } });
@@ -278,7 +279,6 @@ export async function decidePendingMember(
   const at = new Date();
   const role = await deps.prisma.$transaction(async (tx) => {
     const members = await lockedMembers(tx, companyId, actor.userId, target);
-    if (!members.actor) throw new DomainError(ErrorCode.FORBIDDEN, "You are not a member of this company");
     if (members.target?.status !== "PENDING_APPROVAL") {
       throw new DomainError(ErrorCode.NOT_A_MEMBER, "That user has no membership awaiting approval", ["userId"]);
     }
