@@ -36,6 +36,9 @@ const environmentSchema = z.object({
   SMTP_REQUIRE_TLS: z.enum(["true", "false"]).default("false"),
   MAIL_FROM: z.string().min(3).default("Trading Platform <no-reply@localhost>"),
   INVITATION_TTL_SECONDS: seconds(7 * 24 * 3600),
+  PASSWORD_RESET_TTL_SECONDS: seconds(30 * 60),
+  EMAIL_VERIFICATION_TTL_SECONDS: seconds(24 * 3600),
+  EMAIL_CHANGE_TTL_SECONDS: seconds(24 * 3600),
   DNS_SERVERS: list,
   DNS_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
 });
@@ -88,10 +91,19 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     },
     invitations: {
       ttlSeconds: env.INVITATION_TTL_SECONDS,
-      // Relative to the app's own path, so an app served under /app/ gets /app/invitations/accept.
-      acceptUrl: new URL("invitations/accept", env.PUBLIC_APP_URL.endsWith("/") ? env.PUBLIC_APP_URL : `${env.PUBLIC_APP_URL}/`).toString(),
+      acceptUrl: appLink(env.PUBLIC_APP_URL, "invitations/accept"),
     },
     dns: { servers: env.DNS_SERVERS, timeoutMs: env.DNS_TIMEOUT_MS },
+    account: {
+      passwordResetTtlSeconds: env.PASSWORD_RESET_TTL_SECONDS,
+      emailVerificationTtlSeconds: env.EMAIL_VERIFICATION_TTL_SECONDS,
+      emailChangeTtlSeconds: env.EMAIL_CHANGE_TTL_SECONDS,
+      links: {
+        verifyEmail: appLink(env.PUBLIC_APP_URL, "verify-email"),
+        resetPassword: appLink(env.PUBLIC_APP_URL, "reset-password"),
+        confirmEmailChange: appLink(env.PUBLIC_APP_URL, "confirm-email-change"),
+      },
+    },
     graphql: {
       introspection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === "true" : env.NODE_ENV !== "production",
     },
@@ -99,3 +111,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
 }
 
 export type Config = ReturnType<typeof loadConfig>;
+
+/** A page of the frontend, relative to its own path, so an app served under /app/ gets /app/<page>. */
+function appLink(appUrl: string, page: string): string {
+  return new URL(page, appUrl.endsWith("/") ? appUrl : `${appUrl}/`).toString();
+}

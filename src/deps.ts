@@ -1,5 +1,6 @@
 import type { Config } from "./config";
 import { createSessionGuard, type SessionGuard } from "./modules/auth/session-guard";
+import type { AccountDeps } from "./modules/auth/account.service";
 import type { SessionsDeps } from "./modules/auth/sessions.service";
 import type { CompaniesDeps } from "./modules/companies/companies.deps";
 import { principalFromClaims, type Principal } from "./permissions/principal";
@@ -37,7 +38,7 @@ export interface AppDeps {
   authenticate(authorization: string | undefined): Promise<Principal | null>;
 }
 
-export type ServiceDeps = SessionsDeps & CompaniesDeps & { logger: Logger };
+export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps;
 
 export async function openDependencies(config: Config, logger: Logger): Promise<AppDeps> {
   const database = await openDatabase(config.database, { logger, migrate: true });

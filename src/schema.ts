@@ -4,6 +4,7 @@ import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { parse, type GraphQLSchema } from "graphql";
 import { applyMiddleware } from "graphql-middleware";
 import { buildSchema, createResolversMap } from "type-graphql";
+import { AccountResolver } from "./modules/auth/account.resolver";
 import { AuthResolver } from "./modules/auth/auth.resolver";
 import { CompaniesResolver } from "./modules/companies/companies.resolver";
 import { Company } from "./modules/companies/companies.types";
@@ -21,6 +22,7 @@ const federationLink = `extend schema @link(url: "https://specs.apollo.dev/feder
 
 const resolvers = [
   AuthResolver,
+  AccountResolver,
   UsersResolver,
   CompaniesResolver,
   MembershipsResolver,

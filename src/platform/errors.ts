@@ -71,6 +71,10 @@ export const ErrorCode = {
   DOMAIN_VERIFICATION_FAILED: "DOMAIN_VERIFICATION_FAILED",
   /** The DNS servers could not be asked; try again later. */
   DNS_UNAVAILABLE: "DNS_UNAVAILABLE",
+  /** An email verification, password reset or email change token that is unknown, expired or already used. */
+  INVALID_TOKEN: "INVALID_TOKEN",
+  /** The account's current password was not given correctly (changePassword, requestEmailChange). */
+  WRONG_PASSWORD: "WRONG_PASSWORD",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

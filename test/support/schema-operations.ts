@@ -62,6 +62,12 @@ export const notInMatrix: Record<string, string> = {
   "Mutation.createCompany": "creates a new company owned by the caller",
   "Mutation.acceptInvitation": "a secret one-time code, honoured only for the invited email",
   "Mutation.updateProfile": "the caller's own profile",
+  "Mutation.verifyEmail": "a secret single-use token mailed to the account's own address",
+  "Mutation.requestPasswordReset": "an email address; answers the same whether or not it is registered",
+  "Mutation.resetPassword": "a secret single-use token mailed to the account's own address",
+  "Mutation.changePassword": "the caller's own password",
+  "Mutation.requestEmailChange": "the caller's own email, behind their password",
+  "Mutation.confirmEmailChange": "a secret single-use token mailed to the new address",
 };
 
 class Unhandled extends Error {}

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../../generated/prisma/client";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client";
 import type { Config } from "../../config";
 import type { Cache } from "../../platform/cache/cache";
 import { permissionsOf } from "../../permissions/roles";
@@ -247,22 +247,54 @@ export async function revokeOwnSession(deps: SessionsDeps, userId: string, sessi
   }
 }
 
+/** What a transaction ended, for the guard to announce once it has committed. */
+export interface EndedSessions {
+  userId: string;
+  sessionIds: string[];
+  /** Set when every access token issued before it is refused too. */
+  notBefore: Date | null;
+}
+
+/**
+ * Inside the caller's transaction: ends the user's sessions (all of them, or all but `keep`) with an audit
+ * event; ending all of them also refuses every access token issued before now. Announce the result after commit.
+ */
+export async function endSessionsIn(
+  tx: Prisma.TransactionClient,
+  deps: SessionsDeps,
+  input: { userId: string; keep?: string; reason: string; client: ClientInfo },
+): Promise<EndedSessions> {
+  const at = now(deps);
+  const { userId, keep, reason, client } = input;
+  // Second precision: a token's `iat` is whole seconds, so a sign-in right after this is still accepted.
+  const notBefore = keep ? null : new Date(Math.floor(at.getTime() / 1000) * 1000);
+  if (notBefore) await tx.user.update({ where: { id: userId }, data: { notBefore } });
+  await recordAudit(tx, {
+    action: keep ? "session.revoked_others" : "session.revoked_all",
+    actorId: userId,
+    targetType: "user",
+    targetId: userId,
+    metadata: { reason },
+    client,
+  });
+  const sessions = await tx.session.updateManyAndReturn({
+    where: { userId, revokedAt: null, ...(keep ? { id: { not: keep } } : {}) },
+    data: { revokedAt: at, revokedReason: reason },
+    select: { id: true },
+  });
+  return { userId, sessionIds: sessions.map((session) => session.id), notBefore };
+}
+
+/** Tells every replica what `endSessionsIn` ended. */
+export async function announceEndedSessions(deps: SessionsDeps, ended: EndedSessions): Promise<void> {
+  if (ended.notBefore) await deps.guard.userNotBeforeMoved(ended.userId, ended.notBefore);
+  await deps.guard.sessionsRevoked(ended.sessionIds);
+}
+
 /** Ends every session of the user and refuses every access token issued before now. */
 export async function revokeAllSessions(deps: SessionsDeps, userId: string, reason: string, client: ClientInfo): Promise<void> {
-  const at = now(deps);
-  // Second precision: a token's `iat` is whole seconds, so a sign-in right after this is still accepted.
-  const notBefore = new Date(Math.floor(at.getTime() / 1000) * 1000);
-  const sessions = await deps.prisma.$transaction(async (tx) => {
-    await tx.user.update({ where: { id: userId }, data: { notBefore } });
-    await recordAudit(tx, { action: "session.revoked_all", actorId: userId, targetType: "user", targetId: userId, metadata: { reason }, client });
-    return tx.session.updateManyAndReturn({
-      where: { userId, revokedAt: null },
-      data: { revokedAt: at, revokedReason: reason },
-      select: { id: true },
-    });
-  });
-  await deps.guard.userNotBeforeMoved(userId, notBefore);
-  await deps.guard.sessionsRevoked(sessions.map((session) => session.id));
+  const ended = await deps.prisma.$transaction((tx) => endSessionsIn(tx, deps, { userId, reason, client }));
+  await announceEndedSessions(deps, ended);
 }
 
 /** The user's sessions still usable, newest first; `current` marks the caller's. */
