@@ -31,6 +31,11 @@ const environmentSchema = z.object({
   TRUSTED_PROXIES: list,
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   GRAPHQL_INTROSPECTION: z.enum(["true", "false"]).optional(),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(10),
+  GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(5000),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(15),
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().positive().default(2000),
   PUBLIC_APP_URL: z.string().url().default("http://localhost:3000"),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be smtp://… or smtps://…").optional(),
   SMTP_REQUIRE_TLS: z.enum(["true", "false"]).default("false"),
@@ -106,6 +111,14 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     },
     graphql: {
       introspection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === "true" : env.NODE_ENV !== "production",
+      limits: {
+        maxDepth: env.GRAPHQL_MAX_DEPTH,
+        maxCost: env.GRAPHQL_MAX_COST,
+        maxAliases: env.GRAPHQL_MAX_ALIASES,
+        maxDirectives: env.GRAPHQL_MAX_DIRECTIVES,
+        maxTokens: env.GRAPHQL_MAX_TOKENS,
+      },
+      fieldSuggestions: env.NODE_ENV !== "production",
     },
   };
 }

@@ -6,6 +6,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { createRequestContext, type RequestContext } from "./context";
 import type { AppDeps } from "./deps";
 import { checkHealth } from "./health";
+import { graphqlArmor } from "./platform/graphql-armor";
 import { formatError, unexpectedErrorPlugin } from "./platform/graphql-errors";
 import { createSchema } from "./schema";
 
@@ -36,13 +37,16 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const { schema } = await createSchema();
+  const armor = graphqlArmor(config.graphql);
   const apollo = new ApolloServer<RequestContext>({
     schema,
     introspection: config.graphql.introspection,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    validationRules: armor.validationRules,
     formatError,
     logger: deps.logger,
-    plugins: [fastifyApolloDrainPlugin(app), unexpectedErrorPlugin(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [fastifyApolloDrainPlugin(app), unexpectedErrorPlugin(), ApolloServerPluginInlineTraceDisabled(), ...armor.plugins],
   });
   await apollo.start();
 
