@@ -34,5 +34,6 @@ describe("loadConfig", () => {
     expect(loadConfig({}).invitations.acceptUrl).toBe("http://localhost:3000/invitations/accept");
     expect(loadConfig({}).mail).toMatchObject({ smtpUrl: undefined, filesDir: expect.stringMatching(/\.data\/mail$/) });
     expect(() => loadConfig({ SMTP_URL: "http://mail" })).toThrow(/SMTP_URL/);
+    expect(() => loadConfig({ SECRET_ENCRYPTION_KEY: Buffer.alloc(16).toString("base64") })).toThrow(/SECRET_ENCRYPTION_KEY/);
   });
 });

@@ -42,6 +42,12 @@ const environmentSchema = z.object({
   MAIL_FROM: z.string().min(3).default("Trading Platform <no-reply@localhost>"),
   INVITATION_TTL_SECONDS: seconds(7 * 24 * 3600),
   PASSWORD_RESET_TTL_SECONDS: seconds(30 * 60),
+  SECRET_ENCRYPTION_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, "base64").length === 32, "must be base64 of 32 random bytes")
+    .optional(),
+  MFA_ISSUER: z.string().min(1).default("Trading Platform"),
+  MFA_CHALLENGE_TTL_SECONDS: seconds(5 * 60),
   EMAIL_VERIFICATION_TTL_SECONDS: seconds(24 * 3600),
   EMAIL_CHANGE_TTL_SECONDS: seconds(24 * 3600),
   DNS_SERVERS: list,
@@ -99,6 +105,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       acceptUrl: appLink(env.PUBLIC_APP_URL, "invitations/accept"),
     },
     dns: { servers: env.DNS_SERVERS, timeoutMs: env.DNS_TIMEOUT_MS },
+    secretEncryptionKey: env.SECRET_ENCRYPTION_KEY,
+    mfa: { issuer: env.MFA_ISSUER, challengeTtlSeconds: env.MFA_CHALLENGE_TTL_SECONDS },
     account: {
       passwordResetTtlSeconds: env.PASSWORD_RESET_TTL_SECONDS,
       emailVerificationTtlSeconds: env.EMAIL_VERIFICATION_TTL_SECONDS,

@@ -1,6 +1,7 @@
 import type { Config } from "./config";
 import { createSessionGuard, type SessionGuard } from "./modules/auth/session-guard";
 import type { AccountDeps } from "./modules/auth/account.service";
+import type { MfaDeps } from "./modules/auth/mfa.service";
 import type { SessionsDeps } from "./modules/auth/sessions.service";
 import type { CompaniesDeps } from "./modules/companies/companies.deps";
 import { principalFromClaims, type Principal } from "./permissions/principal";
@@ -8,6 +9,7 @@ import { createCache, type Cache } from "./platform/cache/cache";
 import { openDatabase, type Database } from "./platform/db/database";
 import { createTxtLookup } from "./platform/dns/txt-records";
 import { createMailer, type Mailer } from "./platform/mail/mailer";
+import { createSecretBox, loadSecretBoxKey } from "./platform/secret-box";
 import { unauthenticatedRequest } from "./platform/errors";
 import type { Logger } from "./platform/logger";
 import {
@@ -38,7 +40,7 @@ export interface AppDeps {
   authenticate(authorization: string | undefined): Promise<Principal | null>;
 }
 
-export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps;
+export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps & MfaDeps;
 
 export async function openDependencies(config: Config, logger: Logger): Promise<AppDeps> {
   const database = await openDatabase(config.database, { logger, migrate: true });
@@ -59,7 +61,10 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
   const guard = createSessionGuard({ prisma: database.prisma, cache, logger });
   const mailer = createMailer({ ...config.mail, logger: logger.child({ component: "mail" }) });
   const lookupTxt = createTxtLookup({ servers: config.dns.servers, timeoutMs: config.dns.timeoutMs });
-  const services: ServiceDeps = { prisma: database.prisma, cache, tokens, guard, mailer, lookupTxt, config, logger };
+  const secretBox = createSecretBox(
+    await loadSecretBoxKey({ configured: config.secretEncryptionKey, dataDir: config.dataDir, requireConfigured: config.isProduction }),
+  );
+  const services: ServiceDeps = { prisma: database.prisma, cache, tokens, guard, mailer, lookupTxt, secretBox, config, logger };
 
   async function authenticate(authorization: string | undefined): Promise<Principal | null> {
     if (authorization === undefined) return null;

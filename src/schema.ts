@@ -6,6 +6,7 @@ import { applyMiddleware } from "graphql-middleware";
 import { buildSchema, createResolversMap } from "type-graphql";
 import { AccountResolver } from "./modules/auth/account.resolver";
 import { AuthResolver } from "./modules/auth/auth.resolver";
+import { MfaResolver } from "./modules/auth/mfa.resolver";
 import { CompaniesResolver } from "./modules/companies/companies.resolver";
 import { Company } from "./modules/companies/companies.types";
 import { companyReference } from "./modules/companies/companies.reference";
@@ -23,6 +24,7 @@ const federationLink = `extend schema @link(url: "https://specs.apollo.dev/feder
 const resolvers = [
   AuthResolver,
   AccountResolver,
+  MfaResolver,
   UsersResolver,
   CompaniesResolver,
   MembershipsResolver,

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { getIntrospectionQuery } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSigningKey } from "../src/platform/tokens";
@@ -90,7 +91,11 @@ describe("field suggestions", () => {
     const typo = "{ me { fulName } }";
     expect((await refusal(typo)).message).toMatch(/Did you mean "fullName"/);
     const key = await generateSigningKey(Math.floor(Date.now() / 1000));
-    const production = await startTestServer({ NODE_ENV: "production", JWT_SIGNING_KEYS: JSON.stringify([{ kid: key.kid, ...key.jwk }]) });
+    const production = await startTestServer({
+      NODE_ENV: "production",
+      JWT_SIGNING_KEYS: JSON.stringify([{ kid: key.kid, ...key.jwk }]),
+      SECRET_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    });
     try {
       const result = await production.graphql(typo);
       expect(result.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");

@@ -75,6 +75,14 @@ export const ErrorCode = {
   INVALID_TOKEN: "INVALID_TOKEN",
   /** The account's current password was not given correctly (changePassword, requestEmailChange). */
   WRONG_PASSWORD: "WRONG_PASSWORD",
+  /** A TOTP code that is wrong, outside ±1 step or already used, or a recovery code that is unknown or used. */
+  INVALID_MFA_CODE: "INVALID_MFA_CODE",
+  /** A sign-in challenge id that is unknown, expired, answered or used up by wrong codes: sign in again. */
+  INVALID_MFA_CHALLENGE: "INVALID_MFA_CHALLENGE",
+  /** enrollTotp or confirmTotp while MFA is already on. */
+  MFA_ALREADY_ENABLED: "MFA_ALREADY_ENABLED",
+  /** confirmTotp without enrollTotp first, or disableMfa / regenerateRecoveryCodes while MFA is off. */
+  MFA_NOT_ENROLLED: "MFA_NOT_ENROLLED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

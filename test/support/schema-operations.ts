@@ -68,6 +68,10 @@ export const notInMatrix: Record<string, string> = {
   "Mutation.changePassword": "the caller's own password",
   "Mutation.requestEmailChange": "the caller's own email, behind their password",
   "Mutation.confirmEmailChange": "a secret single-use token mailed to the new address",
+  "Mutation.verifyMfa": "a secret sign-in challenge id and the caller's own second factor",
+  "Mutation.confirmTotp": "the caller's own authenticator code",
+  "Mutation.disableMfa": "the caller's own authenticator or recovery code",
+  "Mutation.regenerateRecoveryCodes": "the caller's own authenticator or recovery code",
 };
 
 class Unhandled extends Error {}

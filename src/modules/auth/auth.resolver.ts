@@ -3,7 +3,7 @@ import { actorOf, clientOf, type RequestContext } from "../../context";
 import { requirePrincipal } from "../../permissions/principal";
 import { userErrorsFrom } from "../../platform/errors";
 import { MutationResult, mutationResult } from "../../platform/graphql-types";
-import { login, register } from "./auth.service";
+import { login, register, verifyMfa } from "./auth.service";
 import { LoginInput, LoginPayload, RegisterInput, RegisterPayload, Session, TokenPayload } from "./auth.types";
 import { listSessions, refreshSession, revokeAllSessions, revokeOwnSession, revokeSessions, switchSessionCompany } from "./sessions.service";
 
@@ -27,11 +27,27 @@ export class AuthResolver {
   @Mutation(() => LoginPayload)
   async login(@Arg("input", () => LoginInput) input: LoginInput, @Ctx() context: RequestContext): Promise<LoginPayload> {
     try {
-      const signedIn = await login(context.deps.services, input, clientOf(context));
+      const outcome = await login(context.deps.services, input, clientOf(context));
+      if (outcome.mfaChallengeId !== undefined) return { mfaRequired: true, mfaChallengeId: outcome.mfaChallengeId, userErrors: [] };
+      await context.actAs(outcome.tokens.accessToken);
+      return { user: outcome.user, tokens: outcome.tokens, mfaRequired: false, userErrors: [] };
+    } catch (error) {
+      return { mfaRequired: false, userErrors: userErrorsFrom(error) };
+    }
+  }
+
+  @Mutation(() => LoginPayload, { description: "The second step of a sign-in: a TOTP or recovery code for the challenge login returned." })
+  async verifyMfa(
+    @Arg("challengeId", () => String) challengeId: string,
+    @Arg("code", () => String) code: string,
+    @Ctx() context: RequestContext,
+  ): Promise<LoginPayload> {
+    try {
+      const signedIn = await verifyMfa(context.deps.services, challengeId, code, clientOf(context));
       await context.actAs(signedIn.tokens.accessToken);
       return { ...signedIn, mfaRequired: false, userErrors: [] };
     } catch (error) {
-      return { mfaRequired: false, userErrors: userErrorsFrom(error) };
+      return { mfaRequired: true, mfaChallengeId: null, userErrors: userErrorsFrom(error) };
     }
   }
 

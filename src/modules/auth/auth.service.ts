@@ -11,6 +11,7 @@ import { claimInvitation, grantMembership } from "../companies/invitations.servi
 import { membershipChanged } from "../companies/memberships.service";
 import { recordAudit, type ClientInfo } from "../security/audit.service";
 import { forgetUser, fullNameProblems, normalizeEmail, userSelect, type UserRecord } from "../users/users.service";
+import { needsSecondFactor, openMfaChallenge, passMfaChallenge, type MfaDeps } from "./mfa.service";
 import { passwordProblems } from "./password-policy";
 import { issueTokens, openSession, type AuthTokens, type SessionsDeps } from "./sessions.service";
 
@@ -152,7 +153,10 @@ function onInvitationField(error: unknown): never {
 const invalidCredentials = () => new DomainError(ErrorCode.INVALID_CREDENTIALS, "Invalid email or password");
 
 /** Signs in with email and password. Unknown email and wrong password answer alike, in similar time. */
-export async function login(deps: SessionsDeps, input: { email: string; password: string }, client: ClientInfo): Promise<SignedIn> {
+/** A sign-in that passed the password: signed in, or waiting for the second factor on a challenge. */
+export type LoginOutcome = ({ mfaChallengeId?: undefined } & SignedIn) | { mfaChallengeId: string };
+
+export async function login(deps: SessionsDeps & MfaDeps, input: { email: string; password: string }, client: ClientInfo): Promise<LoginOutcome> {
   const email = normalizeEmail(input.email);
   const user =
     email.length <= emailMaxLength
@@ -183,6 +187,27 @@ export async function login(deps: SessionsDeps, input: { email: string; password
     throw new DomainError(ErrorCode.ACCOUNT_LOCKED, "This account is temporarily locked; try again later or reset your password");
   }
 
+  if (await needsSecondFactor(deps, user.id)) {
+    await recordAttempt(true, "mfa_required");
+    return { mfaChallengeId: await openMfaChallenge(deps, user.id) };
+  }
+  const { passwordHash: _hash, lockedUntil: _locked, ...signingIn } = user;
+  return completeSignIn(deps, signingIn, client);
+}
+
+/** The second step of a sign-in: a TOTP or recovery code answering the challenge `login` opened. */
+export async function verifyMfa(deps: SessionsDeps & MfaDeps, challengeId: string, code: string, client: ClientInfo): Promise<SignedIn> {
+  const userId = await passMfaChallenge(deps, challengeId, code, client);
+  const user = await deps.prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { ...userSelect, lastActiveCompanyId: true } });
+  return completeSignIn(deps, user, client);
+}
+
+/** Opens a session for a user who proved who they are, in the company they last used. */
+async function completeSignIn(
+  deps: SessionsDeps,
+  user: UserRecord & { lastActiveCompanyId: string | null },
+  client: ClientInfo,
+): Promise<SignedIn> {
   const membership = await findActiveMembership(deps, user.id, user.lastActiveCompanyId);
   if (!membership) throw new BugError("BUG_USER_WITHOUT_COMPANY", "an active user has no active membership");
   const now = new Date();
@@ -192,8 +217,10 @@ export async function login(deps: SessionsDeps, input: { email: string; password
     return openSession(deps, tx, { userId: user.id, companyId: membership.companyId, userAgent: client.userAgent, ip: client.ip });
   });
   await forgetUser(deps, user.id);
-  await recordAttempt(true, null);
+  await deps.prisma.loginAttempt.create({
+    data: { userId: user.id, email: user.email, ip: client.ip, userAgent: client.userAgent?.slice(0, 512) ?? null, success: true, reason: null },
+  });
   const tokens = await issueTokens(deps, session, refreshToken, { correlationId: client.correlationId, membership });
-  const { passwordHash: _hash, lockedUntil: _locked, lastActiveCompanyId: _last, ...record } = user;
+  const { lastActiveCompanyId: _last, ...record } = user;
   return { user: { ...record, lastLoginAt: now }, tokens };
 }

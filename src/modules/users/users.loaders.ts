@@ -1,10 +1,12 @@
 import DataLoader from "dataloader";
+import { findMfaEnabled } from "../auth/mfa.service";
 import { findUsersByIds, type UserRecord, type UsersDeps } from "./users.service";
 
 /** Per-request loaders: every user lookup in one tick becomes one query. */
 export function createUserLoaders(deps: UsersDeps) {
   return {
     userById: new DataLoader<string, UserRecord | null>((ids) => findUsersByIds(deps, ids)),
+    mfaEnabledOf: new DataLoader<string, boolean>((ids) => findMfaEnabled(deps, ids)),
   };
 }
 

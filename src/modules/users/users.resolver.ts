@@ -37,6 +37,11 @@ export class UsersResolver {
     return user.id === context.principal?.userId ? context.loaders.companyById.load(context.principal.companyId) : null;
   }
 
+  @FieldResolver(() => Boolean, { nullable: true, description: "Whether sign-in asks for a second factor." })
+  mfaEnabled(@Root() user: UserRecord, @Ctx() context: RequestContext): Promise<boolean> {
+    return context.loaders.mfaEnabledOf.load(user.id);
+  }
+
   @FieldResolver(() => [Membership], {
     nullable: true,
     description: "The user's active memberships: all of them for the user themself, those in the caller's companies for a manager.",
