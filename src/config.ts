@@ -47,6 +47,10 @@ const environmentSchema = z.object({
     .refine((value) => Buffer.from(value, "base64").length === 32, "must be base64 of 32 random bytes")
     .optional(),
   MFA_ISSUER: z.string().min(1).default("Trading Platform"),
+  LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  LOCKOUT_WINDOW_SECONDS: seconds(15 * 60),
+  LOCKOUT_BASE_SECONDS: seconds(5 * 60),
+  LOCKOUT_MAX_SECONDS: seconds(24 * 3600),
   MFA_CHALLENGE_TTL_SECONDS: seconds(5 * 60),
   EMAIL_VERIFICATION_TTL_SECONDS: seconds(24 * 3600),
   EMAIL_CHANGE_TTL_SECONDS: seconds(24 * 3600),
@@ -106,6 +110,12 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     },
     dns: { servers: env.DNS_SERVERS, timeoutMs: env.DNS_TIMEOUT_MS },
     secretEncryptionKey: env.SECRET_ENCRYPTION_KEY,
+    lockout: {
+      threshold: env.LOCKOUT_THRESHOLD,
+      windowSeconds: env.LOCKOUT_WINDOW_SECONDS,
+      baseSeconds: env.LOCKOUT_BASE_SECONDS,
+      maxSeconds: env.LOCKOUT_MAX_SECONDS,
+    },
     mfa: { issuer: env.MFA_ISSUER, challengeTtlSeconds: env.MFA_CHALLENGE_TTL_SECONDS },
     account: {
       passwordResetTtlSeconds: env.PASSWORD_RESET_TTL_SECONDS,

@@ -108,7 +108,7 @@ export async function resetPassword(deps: AccountDeps, token: string, newPasswor
     const passwordHash = await newPasswordHash(newPassword, user.email, ["newPassword"]);
     await tx.user.update({
       where: { id: userId },
-      data: { passwordHash, failedLoginCount: 0, lockedUntil: null, ...(user.status === "LOCKED" ? { status: "ACTIVE" } : {}) },
+      data: { passwordHash, failedLoginCount: 0, lockoutCount: 0, lockedUntil: null, ...(user.status === "LOCKED" ? { status: "ACTIVE" } : {}) },
     });
     await recordAudit(tx, { action: "auth.password_reset", actorId: userId, targetType: "user", targetId: userId, client });
     return { email: user.email, ended: await endSessionsIn(tx, deps, { userId, reason: "password_reset", client }) };

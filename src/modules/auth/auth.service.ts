@@ -11,6 +11,7 @@ import { claimInvitation, grantMembership } from "../companies/invitations.servi
 import { membershipChanged } from "../companies/memberships.service";
 import { recordAudit, type ClientInfo } from "../security/audit.service";
 import { forgetUser, fullNameProblems, normalizeEmail, userSelect, type UserRecord } from "../users/users.service";
+import { countFailedLogin } from "./lockout";
 import { needsSecondFactor, openMfaChallenge, passMfaChallenge, type MfaDeps } from "./mfa.service";
 import { passwordProblems } from "./password-policy";
 import { issueTokens, openSession, type AuthTokens, type SessionsDeps } from "./sessions.service";
@@ -175,6 +176,7 @@ export async function login(deps: SessionsDeps & MfaDeps, input: { email: string
     });
 
   if (!user || !passwordOk || user.status === "DELETED") {
+    if (user && user.status !== "DELETED") await countFailedLogin(deps.prisma, user.id, deps.config.lockout, new Date());
     await recordAttempt(false, user ? "wrong_password" : "unknown_email");
     throw invalidCredentials();
   }
@@ -212,7 +214,10 @@ async function completeSignIn(
   if (!membership) throw new BugError("BUG_USER_WITHOUT_COMPANY", "an active user has no active membership");
   const now = new Date();
   const { session, refreshToken } = await deps.prisma.$transaction(async (tx) => {
-    await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: now, lastActiveCompanyId: membership.companyId, failedLoginCount: 0 } });
+    await tx.user.update({
+      where: { id: user.id },
+      data: { lastLoginAt: now, lastActiveCompanyId: membership.companyId, failedLoginCount: 0, lockoutCount: 0, lockedUntil: null },
+    });
     await recordAudit(tx, { action: "auth.login", actorId: user.id, companyId: membership.companyId, targetType: "user", targetId: user.id, client });
     return openSession(deps, tx, { userId: user.id, companyId: membership.companyId, userAgent: client.userAgent, ip: client.ip });
   });

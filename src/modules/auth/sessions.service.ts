@@ -15,7 +15,7 @@ export interface SessionsDeps {
   cache: Cache;
   tokens: TokenService;
   guard: SessionGuard;
-  config: Pick<Config, "tokens" | "sessions">;
+  config: Pick<Config, "tokens" | "sessions" | "lockout">;
   clock?: () => number;
 }
 
