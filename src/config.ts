@@ -47,6 +47,7 @@ const environmentSchema = z.object({
     .refine((value) => Buffer.from(value, "base64").length === 32, "must be base64 of 32 random bytes")
     .optional(),
   MFA_ISSUER: z.string().min(1).default("Trading Platform"),
+  PLATFORM_OPERATOR_IDS: list,
   LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
   LOCKOUT_WINDOW_SECONDS: seconds(15 * 60),
   LOCKOUT_BASE_SECONDS: seconds(5 * 60),
@@ -110,6 +111,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     },
     dns: { servers: env.DNS_SERVERS, timeoutMs: env.DNS_TIMEOUT_MS },
     secretEncryptionKey: env.SECRET_ENCRYPTION_KEY,
+    operators: { userIds: env.PLATFORM_OPERATOR_IDS.map((id) => id.toLowerCase()) },
     lockout: {
       threshold: env.LOCKOUT_THRESHOLD,
       windowSeconds: env.LOCKOUT_WINDOW_SECONDS,

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyRequest } from "fastify";
 import type { AppDeps } from "./deps";
 import { createCompanyLoaders } from "./modules/companies/companies.loaders";
 import type { Actor } from "./modules/security/audit.service";
+import { isPlatformOperator } from "./modules/security/operators.service";
 import { createUserLoaders } from "./modules/users/users.loaders";
 import type { AccessContext } from "./permissions/access";
 import { principalFromClaims, requirePrincipal, type Principal } from "./permissions/principal";
@@ -24,6 +25,7 @@ export async function createRequestContext(deps: AppDeps, request: FastifyReques
   const prisma = deps.database.prisma;
   // Shared by reference: the executor works on a shallow copy of the context object.
   const caller = { principal: await deps.authenticate(request.headers.authorization) };
+  let operator: Promise<boolean> | undefined;
   const context: RequestContext = {
     deps,
     correlationId: request.id,
@@ -45,12 +47,21 @@ export async function createRequestContext(deps: AppDeps, request: FastifyReques
     managesUser(this: RequestContext, userId: string) {
       return this.loaders.managedByCaller.load(userId);
     },
+    adminOfUser(this: RequestContext, userId: string) {
+      return this.loaders.administeredByCaller.load(userId);
+    },
+    isPlatformOperator(this: RequestContext) {
+      const principal = caller.principal;
+      operator ??= principal ? isPlatformOperator(deps.services, principal.userId) : Promise.resolve(false);
+      return operator;
+    },
     companyOfInvitation(this: RequestContext, invitationId: string) {
       return this.loaders.companyOfInvitation.load(invitationId);
     },
     async actAs(this: RequestContext, accessToken: string) {
       caller.principal = this.principal = principalFromClaims(await deps.tokens.verifyAccessToken(accessToken));
       this.loaders.forgetCaller();
+      operator = undefined;
     },
   };
   return context;

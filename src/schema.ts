@@ -13,6 +13,7 @@ import { companyReference } from "./modules/companies/companies.reference";
 import { InvitationsResolver } from "./modules/companies/invitations.resolver";
 import { MembershipConnectionResolver, MembershipsResolver } from "./modules/companies/memberships.resolver";
 import { AuditResolver } from "./modules/security/audit.resolver";
+import { OperatorsResolver } from "./modules/security/operators.resolver";
 import { SubscriptionsResolver } from "./modules/subscriptions/subscriptions.resolver";
 import { UsersResolver } from "./modules/users/users.resolver";
 import { User } from "./modules/users/users.types";
@@ -31,6 +32,7 @@ const resolvers = [
   MembershipConnectionResolver,
   InvitationsResolver,
   AuditResolver,
+  OperatorsResolver,
   SubscriptionsResolver,
 ] as const;
 const entityTypes = [User, Company];

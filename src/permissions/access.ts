@@ -8,6 +8,10 @@ export interface AccessContext {
   companyRoleOf(companyId: string): Promise<Role | null>;
   /** True when the principal is MANAGER+ in a company the user belongs to or asked to join. */
   managesUser(userId: string): Promise<boolean>;
+  /** True when the principal is ADMIN+ (`users.manage`) in a company the user belongs to. */
+  adminOfUser(userId: string): Promise<boolean>;
+  /** True when the principal is a platform operator (decided once per request). */
+  isPlatformOperator(): Promise<boolean>;
   /** The company an invitation belongs to, or null for an unknown id. */
   companyOfInvitation(invitationId: string): Promise<string | null>;
 }

@@ -69,6 +69,20 @@ export function hasCompanyPermission(permission: Permission, where: CompanyOf): 
   }));
 }
 
+/** A platform operator (PLATFORM_OPERATOR_IDS, or flagged in the database). */
+export const isPlatformOperator = rule({ cache: "contextual" })(async (_parent, _args, context: AccessContext) => {
+  if (!context.principal) return unauthenticated();
+  return (await context.isPlatformOperator()) ? true : forbidden("Only platform operators may do this");
+});
+
+/** A platform operator, or ADMIN+ of a company the user named by `args.userId` belongs to. */
+export const canAdministerUser = rule({ cache: "no_cache" })(async (_parent, args, context: AccessContext) => {
+  if (!context.principal) return unauthenticated();
+  const userId = idOf(args, "userId", "canAdministerUser");
+  if ((await context.isPlatformOperator()) || (await context.adminOfUser(userId))) return true;
+  return forbidden("Only platform operators and ADMINs of the user's company may do this");
+});
+
 /** The invitation named by `args.id` belongs to a company where the caller may manage users. */
 export const canManageInvitation = rule({ cache: "no_cache" })(async (_parent, args, context: AccessContext) => {
   if (!context.principal) return unauthenticated();

@@ -1,11 +1,13 @@
 import { deny, shield, type IRules } from "graphql-shield";
 import { forbidden } from "../platform/errors";
 import {
+  canAdministerUser,
   canManageInvitation,
   hasCompanyPermission,
   hasCompanyRole,
   isAuthenticated,
   isMembershipVisible,
+  isPlatformOperator,
   isPublic,
   isSelf,
   isSelfOrTheirManager,
@@ -65,6 +67,10 @@ export const permissionRules = {
     confirmTotp: isAuthenticated,
     disableMfa: isAuthenticated,
     regenerateRecoveryCodes: isAuthenticated,
+    suspendUser: isPlatformOperator,
+    unsuspendUser: isPlatformOperator,
+    unlockUser: canAdministerUser,
+    revokeUserSessions: canAdministerUser,
   },
   _Service: isPublic,
   RegisterPayload: isPublic,

@@ -15,7 +15,7 @@ export interface SessionsDeps {
   cache: Cache;
   tokens: TokenService;
   guard: SessionGuard;
-  config: Pick<Config, "tokens" | "sessions" | "lockout">;
+  config: Pick<Config, "tokens" | "sessions" | "lockout" | "operators">;
   clock?: () => number;
 }
 

@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
 import type { PrismaClient } from "../../generated/prisma/client";
 import type { Cache } from "../../platform/cache/cache";
-import { hasRoleAtLeast, type Role } from "../../permissions/roles";
+import { hasPermission, hasRoleAtLeast, type Role } from "../../permissions/roles";
 import { findCompaniesByIds, findRolesOfUser, type CompanyRecord } from "./companies.service";
 import { findDomainsOfCompanies, type CompanyDomainView } from "./domains.service";
 import { findInvitationCompanies } from "./invitations.service";
@@ -18,15 +18,21 @@ export function createCompanyLoaders(deps: { prisma: PrismaClient; cache: Cache;
     callerRoles ??= findRolesOfUser(deps, callerId);
     return callerRoles;
   }
-  const managedBy = new DataLoader<string, boolean>(async (userIds) => {
-    const managed = [...(await rolesOfCaller())].filter(([, role]) => hasRoleAtLeast(role, "MANAGER")).map(([id]) => id);
-    return findUsersInCompanies(deps, userIds, managed);
-  });
+  /** Users in a company where the caller's role passes `holds`, batched per request. */
+  const usersWhereCaller = (holds: (role: Role) => boolean) =>
+    new DataLoader<string, boolean>(async (userIds) => {
+      const companies = [...(await rolesOfCaller())].filter(([, role]) => holds(role)).map(([id]) => id);
+      return findUsersInCompanies(deps, userIds, companies);
+    });
+  const managedBy = usersWhereCaller((role) => hasRoleAtLeast(role, "MANAGER"));
+  const administeredBy = usersWhereCaller((role) => hasPermission(role, "users.manage"));
   return {
     companyById: new DataLoader<string, CompanyRecord | null>((ids) => findCompaniesByIds(deps, ids)),
     rolesOfCaller,
     /** Whether the caller is MANAGER+ in a company the user belongs to (or asked to join). */
     managedByCaller: managedBy,
+    /** Whether the caller may manage users (ADMIN+) in a company the user belongs to. */
+    administeredByCaller: administeredBy,
     membershipsOfUser: new DataLoader<string, MembershipRecord[]>((ids) => findMembershipsOfUsers(deps, ids)),
     settingsOfCompany: new DataLoader<string, CompanySettingsRecord>((ids) => findSettings(deps, ids)),
     domainsOfCompany: new DataLoader<string, CompanyDomainView[]>((ids) => findDomainsOfCompanies(deps, ids)),
@@ -35,6 +41,7 @@ export function createCompanyLoaders(deps: { prisma: PrismaClient; cache: Cache;
     forgetCaller() {
       callerRoles = undefined;
       managedBy.clearAll();
+      administeredBy.clearAll();
     },
   };
 }
