@@ -154,6 +154,18 @@ function onInvitationField(error: unknown): never {
 const invalidCredentials = () => new DomainError(ErrorCode.INVALID_CREDENTIALS, "Invalid email or password");
 
 /** Signs in with email and password. Unknown email and wrong password answer alike, in similar time. */
+/** Records one sign-in attempt, successful or not, with where it came from. */
+function recordLoginAttempt(
+  deps: Pick<SessionsDeps, "prisma">,
+  attempt: { userId: string | null; email: string; success: boolean; reason: string | null },
+  client: ClientInfo,
+): Promise<unknown> {
+  return deps.prisma.loginAttempt.create({
+    data: { ...attempt, email: attempt.email.slice(0, emailMaxLength), ip: client.ip, userAgent: client.userAgent?.slice(0, 512) ?? null },
+    select: { id: true },
+  });
+}
+
 /** A sign-in that passed the password: signed in, or waiting for the second factor on a challenge. */
 export type LoginOutcome = ({ mfaChallengeId?: undefined } & SignedIn) | { mfaChallengeId: string };
 
@@ -171,9 +183,7 @@ export async function login(deps: SessionsDeps & MfaDeps, input: { email: string
     : await verifyAgainstDummy(input.password.slice(0, 1024));
 
   const recordAttempt = (success: boolean, reason: string | null) =>
-    deps.prisma.loginAttempt.create({
-      data: { userId: user?.id ?? null, email: email.slice(0, emailMaxLength), ip: client.ip, userAgent: client.userAgent?.slice(0, 512) ?? null, success, reason },
-    });
+    recordLoginAttempt(deps, { userId: user?.id ?? null, email, success, reason }, client);
 
   if (!user || !passwordOk || user.status === "DELETED") {
     if (user && user.status !== "DELETED") await countFailedLogin(deps.prisma, user.id, deps.config.lockout, new Date());
@@ -222,9 +232,7 @@ async function completeSignIn(
     return openSession(deps, tx, { userId: user.id, companyId: membership.companyId, userAgent: client.userAgent, ip: client.ip });
   });
   await forgetUser(deps, user.id);
-  await deps.prisma.loginAttempt.create({
-    data: { userId: user.id, email: user.email, ip: client.ip, userAgent: client.userAgent?.slice(0, 512) ?? null, success: true, reason: null },
-  });
+  await recordLoginAttempt(deps, { userId: user.id, email: user.email, success: true, reason: null }, client);
   const tokens = await issueTokens(deps, session, refreshToken, { correlationId: client.correlationId, membership });
   const { lastActiveCompanyId: _last, ...record } = user;
   return { user: { ...record, lastLoginAt: now }, tokens };
