@@ -24,6 +24,14 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ PORT: "http", DATABASE_URL: "not a url" })).toThrow(/PORT[\s\S]*DATABASE_URL/);
   });
 
+  it("reads rate limits as points/seconds or off, and refuses anything else", () => {
+    const config = loadConfig({ RATE_LIMIT_LOGIN_PER_IP: "50/120", RATE_LIMIT_REFRESH_PER_ACCOUNT: "off" });
+    expect(config.rateLimits.login).toEqual({ perIp: { points: 50, durationSeconds: 120 }, perAccount: { points: 10, durationSeconds: 60 } });
+    expect(config.rateLimits.refresh.perAccount).toBeUndefined();
+    expect(() => loadConfig({ RATE_LIMIT_MFA_PER_IP: "ten a minute" })).toThrow(/RATE_LIMIT_MFA_PER_IP: "ten a minute" is not a limit/);
+    expect(() => loadConfig({ RATE_LIMIT_MFA_PER_IP: "0/60" })).toThrow(/RATE_LIMIT_MFA_PER_IP/);
+  });
+
   it("turns introspection off in production unless asked for", () => {
     expect(loadConfig({ NODE_ENV: "production" }).graphql.introspection).toBe(false);
     expect(loadConfig({ NODE_ENV: "production", GRAPHQL_INTROSPECTION: "true" }).graphql.introspection).toBe(true);

@@ -1,11 +1,35 @@
 import path from "node:path";
 import { z } from "zod";
+import type { LoginRiskPolicy } from "./modules/security/login-risk";
+import type { Limit, RateLimitSettings } from "./platform/rate-limit";
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const list = z
   .string()
   .default("")
   .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean));
+
+/** Parses `points/seconds` (e.g. `10/60`) or `off`. */
+function parseLimit(text: string): Limit | undefined {
+  if (text.trim() === "off") return undefined;
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) throw new Error(`"${text}" is not a limit: write points/seconds (e.g. 10/60) or off`);
+  return { points: Number(match[1]), durationSeconds: Number(match[2]) };
+}
+
+/** Attempts allowed per IP or per account: `points/seconds` (e.g. `10/60`) or `off`. */
+const limit = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, context) => {
+      try {
+        return parseLimit(text);
+      } catch (error) {
+        context.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -53,10 +77,30 @@ const environmentSchema = z.object({
   LOCKOUT_BASE_SECONDS: seconds(5 * 60),
   LOCKOUT_MAX_SECONDS: seconds(24 * 3600),
   MFA_CHALLENGE_TTL_SECONDS: seconds(5 * 60),
+  STEP_UP_MAX_AGE_SECONDS: seconds(5 * 60),
   EMAIL_VERIFICATION_TTL_SECONDS: seconds(24 * 3600),
   EMAIL_CHANGE_TTL_SECONDS: seconds(24 * 3600),
   DNS_SERVERS: list,
   DNS_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
+  LOGIN_RISK_FAILED_PER_HOUR: z.coerce.number().int().positive().default(5),
+  LOGIN_RISK_MAX_SESSIONS: z.coerce.number().int().positive().default(5),
+  LOGIN_RISK_MIN_HISTORY: z.coerce.number().int().min(1).default(3),
+  LOGIN_RISK_HOUR_SPREAD: z.coerce.number().int().min(0).max(12).default(2),
+  LOGIN_RISK_STEP_UP_PATTERNS: z.coerce.number().int().min(1).default(2),
+  LOGIN_RISK_LOCK_SCORE: z.coerce.number().min(0).max(1).default(0.8),
+  LOGIN_RISK_LOCK_SECONDS: seconds(15 * 60),
+  RATE_LIMIT_LOGIN_PER_IP: limit("30/60"),
+  RATE_LIMIT_LOGIN_PER_ACCOUNT: limit("10/60"),
+  RATE_LIMIT_REGISTER_PER_IP: limit("30/3600"),
+  RATE_LIMIT_REGISTER_PER_ACCOUNT: limit("5/3600"),
+  RATE_LIMIT_PASSWORD_RESET_PER_IP: limit("20/3600"),
+  RATE_LIMIT_PASSWORD_RESET_PER_ACCOUNT: limit("5/3600"),
+  RATE_LIMIT_EMAIL_VERIFICATION_PER_IP: limit("30/3600"),
+  RATE_LIMIT_EMAIL_VERIFICATION_PER_ACCOUNT: limit("10/3600"),
+  RATE_LIMIT_MFA_PER_IP: limit("30/300"),
+  RATE_LIMIT_MFA_PER_ACCOUNT: limit("10/300"),
+  RATE_LIMIT_REFRESH_PER_IP: limit("120/60"),
+  RATE_LIMIT_REFRESH_PER_ACCOUNT: limit("30/60"),
 });
 
 /** Environment variables the config reads, by name. */
@@ -118,7 +162,24 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       baseSeconds: env.LOCKOUT_BASE_SECONDS,
       maxSeconds: env.LOCKOUT_MAX_SECONDS,
     },
-    mfa: { issuer: env.MFA_ISSUER, challengeTtlSeconds: env.MFA_CHALLENGE_TTL_SECONDS },
+    rateLimits: {
+      login: { perIp: env.RATE_LIMIT_LOGIN_PER_IP, perAccount: env.RATE_LIMIT_LOGIN_PER_ACCOUNT },
+      register: { perIp: env.RATE_LIMIT_REGISTER_PER_IP, perAccount: env.RATE_LIMIT_REGISTER_PER_ACCOUNT },
+      passwordReset: { perIp: env.RATE_LIMIT_PASSWORD_RESET_PER_IP, perAccount: env.RATE_LIMIT_PASSWORD_RESET_PER_ACCOUNT },
+      emailVerification: { perIp: env.RATE_LIMIT_EMAIL_VERIFICATION_PER_IP, perAccount: env.RATE_LIMIT_EMAIL_VERIFICATION_PER_ACCOUNT },
+      mfa: { perIp: env.RATE_LIMIT_MFA_PER_IP, perAccount: env.RATE_LIMIT_MFA_PER_ACCOUNT },
+      refresh: { perIp: env.RATE_LIMIT_REFRESH_PER_IP, perAccount: env.RATE_LIMIT_REFRESH_PER_ACCOUNT },
+    } satisfies RateLimitSettings,
+    loginRisk: {
+      failedLoginsPerHour: env.LOGIN_RISK_FAILED_PER_HOUR,
+      maxActiveSessions: env.LOGIN_RISK_MAX_SESSIONS,
+      minHistory: env.LOGIN_RISK_MIN_HISTORY,
+      usualHourSpread: env.LOGIN_RISK_HOUR_SPREAD,
+      stepUpPatterns: env.LOGIN_RISK_STEP_UP_PATTERNS,
+      lockScore: env.LOGIN_RISK_LOCK_SCORE,
+      lockSeconds: env.LOGIN_RISK_LOCK_SECONDS,
+    } satisfies LoginRiskPolicy,
+    mfa: { issuer: env.MFA_ISSUER, challengeTtlSeconds: env.MFA_CHALLENGE_TTL_SECONDS, stepUpMaxAgeSeconds: env.STEP_UP_MAX_AGE_SECONDS },
     account: {
       passwordResetTtlSeconds: env.PASSWORD_RESET_TTL_SECONDS,
       emailVerificationTtlSeconds: env.EMAIL_VERIFICATION_TTL_SECONDS,

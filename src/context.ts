@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyRequest } from "fastify";
 import type { AppDeps } from "./deps";
 import { createCompanyLoaders } from "./modules/companies/companies.loaders";
-import type { Actor } from "./modules/security/audit.service";
+import type { SessionActor } from "./modules/security/audit.service";
 import { isPlatformOperator } from "./modules/security/operators.service";
 import { createUserLoaders } from "./modules/users/users.loaders";
 import type { AccessContext } from "./permissions/access";
@@ -50,6 +50,14 @@ export async function createRequestContext(deps: AppDeps, request: FastifyReques
     adminOfUser(this: RequestContext, userId: string) {
       return this.loaders.administeredByCaller.load(userId);
     },
+    async companyRequiresMfa(this: RequestContext, companyId: string) {
+      return (await this.loaders.settingsOfCompany.load(companyId)).mfaRequired;
+    },
+    async isMemberOfActiveCompany(this: RequestContext, userId: string) {
+      const companyId = caller.principal?.companyId;
+      if (!companyId) return false;
+      return (await this.loaders.membershipsOfUser.load(userId)).some((membership) => membership.companyId === companyId);
+    },
     isPlatformOperator(this: RequestContext) {
       const principal = caller.principal;
       operator ??= principal ? isPlatformOperator(deps.services, principal.userId) : Promise.resolve(false);
@@ -68,9 +76,17 @@ export async function createRequestContext(deps: AppDeps, request: FastifyReques
 }
 
 /** The signed-in caller as the services see them: who, and from where. */
-export function actorOf(context: RequestContext): Actor & { sessionId: string } {
+export function actorOf(context: RequestContext): SessionActor {
   const principal = requirePrincipal(context.principal);
-  return { userId: principal.userId, sessionId: principal.sessionId, ip: context.ip, userAgent: context.userAgent, correlationId: context.correlationId };
+  return {
+    userId: principal.userId,
+    sessionId: principal.sessionId,
+    authTime: principal.authTime,
+    amr: principal.amr,
+    ip: context.ip,
+    userAgent: context.userAgent,
+    correlationId: context.correlationId,
+  };
 }
 
 /** Where the request comes from, for calls made before anyone is signed in. */

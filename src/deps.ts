@@ -3,12 +3,14 @@ import { createSessionGuard, type SessionGuard } from "./modules/auth/session-gu
 import type { AccountDeps } from "./modules/auth/account.service";
 import type { MfaDeps } from "./modules/auth/mfa.service";
 import type { SessionsDeps } from "./modules/auth/sessions.service";
+import type { SignInRiskDeps } from "./modules/auth/sign-in-risk";
 import type { CompaniesDeps } from "./modules/companies/companies.deps";
 import { principalFromClaims, type Principal } from "./permissions/principal";
 import { createCache, type Cache } from "./platform/cache/cache";
 import { openDatabase, type Database } from "./platform/db/database";
 import { createTxtLookup } from "./platform/dns/txt-records";
 import { createMailer, type Mailer } from "./platform/mail/mailer";
+import { createRateLimiter, type RateLimiter } from "./platform/rate-limit";
 import { createSecretBox, loadSecretBoxKey } from "./platform/secret-box";
 import { unauthenticatedRequest } from "./platform/errors";
 import type { Logger } from "./platform/logger";
@@ -33,6 +35,7 @@ export interface AppDeps {
   tokens: TokenService;
   guard: SessionGuard;
   mailer: Mailer;
+  rateLimiter: RateLimiter;
   /** What the services need (sessions, sign-in, companies), as one object. */
   services: ServiceDeps;
   jwks(): Jwks;
@@ -40,7 +43,7 @@ export interface AppDeps {
   authenticate(authorization: string | undefined): Promise<Principal | null>;
 }
 
-export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps & MfaDeps;
+export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps & MfaDeps & SignInRiskDeps;
 
 export async function openDependencies(config: Config, logger: Logger): Promise<AppDeps> {
   const database = await openDatabase(config.database, { logger, migrate: true });
@@ -64,7 +67,13 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
   const secretBox = createSecretBox(
     await loadSecretBoxKey({ configured: config.secretEncryptionKey, dataDir: config.dataDir, requireConfigured: config.isProduction }),
   );
-  const services: ServiceDeps = { prisma: database.prisma, cache, tokens, guard, mailer, lookupTxt, secretBox, config, logger };
+  const rateLimiter = createRateLimiter({
+    settings: config.rateLimits,
+    redisUrl: config.redis?.url,
+    namespace: config.redis?.namespace ?? "user-management",
+    logger: logger.child({ component: "rate-limit" }),
+  });
+  const services: ServiceDeps = { prisma: database.prisma, cache, tokens, guard, mailer, rateLimiter, lookupTxt, secretBox, config, logger };
 
   async function authenticate(authorization: string | undefined): Promise<Principal | null> {
     if (authorization === undefined) return null;
@@ -83,10 +92,10 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
     return principalFromClaims(verified);
   }
 
-  return { config, logger, database, cache, keyRing, tokens, guard, mailer, services, jwks: () => jwksDocument(keyRing), authenticate };
+  return { config, logger, database, cache, keyRing, tokens, guard, mailer, rateLimiter, services, jwks: () => jwksDocument(keyRing), authenticate };
 }
 
 export async function closeDependencies(deps: AppDeps): Promise<void> {
   deps.guard.close();
-  await Promise.allSettled([deps.cache.close(), deps.database.close(), deps.mailer.close()]);
+  await Promise.allSettled([deps.cache.close(), deps.database.close(), deps.mailer.close(), deps.rateLimiter.close()]);
 }

@@ -14,6 +14,7 @@ import { InvitationsResolver } from "./modules/companies/invitations.resolver";
 import { MembershipConnectionResolver, MembershipsResolver } from "./modules/companies/memberships.resolver";
 import { AuditResolver } from "./modules/security/audit.resolver";
 import { OperatorsResolver } from "./modules/security/operators.resolver";
+import { SecurityEventsResolver } from "./modules/security/security-events.resolver";
 import { SubscriptionsResolver } from "./modules/subscriptions/subscriptions.resolver";
 import { UsersResolver } from "./modules/users/users.resolver";
 import { User } from "./modules/users/users.types";
@@ -33,6 +34,7 @@ const resolvers = [
   InvitationsResolver,
   AuditResolver,
   OperatorsResolver,
+  SecurityEventsResolver,
   SubscriptionsResolver,
 ] as const;
 const entityTypes = [User, Company];

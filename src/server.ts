@@ -7,6 +7,7 @@ import { createRequestContext, type RequestContext } from "./context";
 import type { AppDeps } from "./deps";
 import { checkHealth } from "./health";
 import { graphqlArmor } from "./platform/graphql-armor";
+import { retryAfterPlugin } from "./platform/graphql-rate-limit";
 import { formatError, unexpectedErrorPlugin } from "./platform/graphql-errors";
 import { createSchema } from "./schema";
 
@@ -46,7 +47,7 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
     validationRules: armor.validationRules,
     formatError,
     logger: deps.logger,
-    plugins: [fastifyApolloDrainPlugin(app), unexpectedErrorPlugin(), ApolloServerPluginInlineTraceDisabled(), ...armor.plugins],
+    plugins: [fastifyApolloDrainPlugin(app), unexpectedErrorPlugin(), retryAfterPlugin(), ApolloServerPluginInlineTraceDisabled(), ...armor.plugins],
   });
   await apollo.start();
 

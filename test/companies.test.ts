@@ -95,10 +95,10 @@ describe("updateCompany and updateCompanySettings", () => {
 
     const changed = await server.graphql(
       UpdateCompanySettingsDocument,
-      { companyId, input: { dataRetentionDays: 90, allowedTradingHours: "09:30-16:00", mfaRequired: true } },
+      { companyId, input: { dataRetentionDays: 90, allowedTradingHours: "09:30-16:00", riskManagementRequired: false } },
       { token: members.ADMIN.tokens.accessToken },
     );
-    expect(changed.data!.updateCompanySettings.company!.settings).toMatchObject({ dataRetentionDays: 90, allowedTradingHours: "09:30-16:00", mfaRequired: true, tradingEnabled: true });
+    expect(changed.data!.updateCompanySettings.company!.settings).toMatchObject({ dataRetentionDays: 90, allowedTradingHours: "09:30-16:00", riskManagementRequired: false, tradingEnabled: true });
 
     for (const input of [{ dataRetentionDays: 0 }, { dataRetentionDays: 100_000 }, { allowedTradingHours: "25:00-26:00" }, { allowedTradingHours: "sometimes" }]) {
       const bad = await server.graphql(UpdateCompanySettingsDocument, { companyId, input }, { token: members.OWNER.tokens.accessToken });

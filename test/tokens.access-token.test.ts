@@ -140,7 +140,14 @@ describe("verifyAccessToken", () => {
       keyId: ring.signingKey().kid,
       issuedAt: seconds(start),
       expiresAt: seconds(start) + 3600,
+      authTime: seconds(start),
+      amr: [],
     });
+  });
+
+  it("carries when and how the user proved who they are (auth_time, amr)", async () => {
+    const { token } = await service.issueAccessToken({ ...alice, authTime: seconds(start) - 600, amr: ["pwd", "otp"] });
+    expect(await service.verifyAccessToken(token)).toMatchObject({ authTime: seconds(start) - 600, amr: ["pwd", "otp"] });
   });
 
   it("is accepted by another service instance that shares the keys (verification needs no state)", async () => {

@@ -10,6 +10,10 @@ export interface AccessContext {
   managesUser(userId: string): Promise<boolean>;
   /** True when the principal is ADMIN+ (`users.manage`) in a company the user belongs to. */
   adminOfUser(userId: string): Promise<boolean>;
+  /** True when the company requires its members to sign in with a second factor (cached settings). */
+  companyRequiresMfa(companyId: string): Promise<boolean>;
+  /** True when the user is an active member of the principal's active company. */
+  isMemberOfActiveCompany(userId: string): Promise<boolean>;
   /** True when the principal is a platform operator (decided once per request). */
   isPlatformOperator(): Promise<boolean>;
   /** The company an invitation belongs to, or null for an unknown id. */

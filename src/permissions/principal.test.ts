@@ -35,6 +35,8 @@ describe("principalFromClaims", () => {
       tier: "PRO",
       issuedAt: verified.issuedAt,
       expiresAt: verified.expiresAt,
+      authTime: verified.issuedAt,
+      amr: [],
     });
     expect(verified.expiresAt - verified.issuedAt).toBe(3600);
   });

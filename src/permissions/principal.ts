@@ -19,6 +19,10 @@ export interface Principal {
   issuedAt: number;
   /** Unix seconds. */
   expiresAt: number;
+  /** Unix seconds when the user last proved who they are in this session. */
+  authTime: number;
+  /** How they proved it (`pwd`, `otp`, `email`, `sso`). */
+  amr: readonly string[];
 }
 
 const knownPermissions: ReadonlySet<string> = new Set(Object.values(grantedPermissions).flat());
@@ -42,6 +46,8 @@ export function principalFromClaims(verified: VerifiedAccessToken): Principal {
     tier: verified.tier,
     issuedAt: verified.issuedAt,
     expiresAt: verified.expiresAt,
+    authTime: verified.authTime,
+    amr: verified.amr,
   });
   principals.set(verified, principal);
   return principal;

@@ -1,6 +1,6 @@
 import { allow, rule } from "graphql-shield";
 import type { IRule } from "graphql-shield";
-import { BugError, forbidden, unauthenticated } from "../platform/errors";
+import { BugError, forbidden, mfaEnrolmentRequired, unauthenticated } from "../platform/errors";
 import type { AccessContext } from "./access";
 import { hasPermission, hasRoleAtLeast, type Permission, type Role } from "./roles";
 
@@ -51,21 +51,31 @@ function once(name: string, make: (name: string) => IRule): IRule {
   return made;
 }
 
-/** The caller holds `required` or a higher role in the company (found as `where` says). */
+/** A member's access to a company whose settings require MFA needs a second factor proven in the session. */
+async function secondFactorProblem(context: AccessContext, companyId: string) {
+  if (context.principal!.amr.includes("otp")) return undefined;
+  return (await context.companyRequiresMfa(companyId)) ? mfaEnrolmentRequired() : undefined;
+}
+
+/** The caller holds `required` or a higher role in the company (found as `where` says), with MFA where it requires it. */
 export function hasCompanyRole(required: Role, where: CompanyOf): IRule {
   return once(`role:${required}:${where}`, (name) => rule(name, { cache: "no_cache" })(async (parent, args, context: AccessContext) => {
     if (!context.principal) return unauthenticated();
-    const role = await context.companyRoleOf(companyIdOf(where, parent, args, "hasCompanyRole"));
-    return role && hasRoleAtLeast(role, required) ? true : forbidden(`Only ${required === "VIEWER" ? "members" : `${required}s and above`} of this company may do this`);
+    const companyId = companyIdOf(where, parent, args, "hasCompanyRole");
+    const role = await context.companyRoleOf(companyId);
+    if (!role || !hasRoleAtLeast(role, required)) return forbidden(`Only ${required === "VIEWER" ? "members" : `${required}s and above`} of this company may do this`);
+    return (await secondFactorProblem(context, companyId)) ?? true;
   }));
 }
 
-/** The caller's role in the company (found as `where` says) grants `permission`. */
+/** The caller's role in the company (found as `where` says) grants `permission`, with MFA where it requires it. */
 export function hasCompanyPermission(permission: Permission, where: CompanyOf): IRule {
   return once(`permission:${permission}:${where}`, (name) => rule(name, { cache: "no_cache" })(async (parent, args, context: AccessContext) => {
     if (!context.principal) return unauthenticated();
-    const role = await context.companyRoleOf(companyIdOf(where, parent, args, "hasCompanyPermission"));
-    return role && hasPermission(role, permission) ? true : forbidden(`This needs the ${permission} permission in this company`);
+    const companyId = companyIdOf(where, parent, args, "hasCompanyPermission");
+    const role = await context.companyRoleOf(companyId);
+    if (!role || !hasPermission(role, permission)) return forbidden(`This needs the ${permission} permission in this company`);
+    return (await secondFactorProblem(context, companyId)) ?? true;
   }));
 }
 
@@ -81,6 +91,16 @@ export const canAdministerUser = rule({ cache: "no_cache" })(async (_parent, arg
   const userId = idOf(args, "userId", "canAdministerUser");
   if ((await context.isPlatformOperator()) || (await context.adminOfUser(userId))) return true;
   return forbidden("Only platform operators and ADMINs of the user's company may do this");
+});
+
+/** The caller's own events (no `args.userId`), or ADMIN+ of the active company asking about one of its members. */
+export const canSeeSecurityEvents = rule({ cache: "no_cache" })(async (_parent, args, context: AccessContext) => {
+  const principal = context.principal;
+  if (!principal) return unauthenticated();
+  const userId = (args as { userId?: string | null }).userId;
+  if (!userId || userId.toLowerCase() === principal.userId) return true;
+  if (hasPermission(principal.role, "users.manage") && (await context.isMemberOfActiveCompany(userId))) return true;
+  return forbidden("Only the user themself and ADMINs of their company may see these events");
 });
 
 /** The invitation named by `args.id` belongs to a company where the caller may manage users. */

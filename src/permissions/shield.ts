@@ -3,6 +3,7 @@ import { forbidden } from "../platform/errors";
 import {
   canAdministerUser,
   canManageInvitation,
+  canSeeSecurityEvents,
   hasCompanyPermission,
   hasCompanyRole,
   isAuthenticated,
@@ -31,11 +32,13 @@ export const permissionRules = {
     company: isAuthenticated,
     myCompanies: isAuthenticated,
     auditLog: hasCompanyRole("ADMIN", "args.companyId"),
+    securityEvents: canSeeSecurityEvents,
   },
   Mutation: {
     register: isPublic,
     login: isPublic,
     refreshToken: isPublic,
+    reauthenticate: isAuthenticated,
     logout: isAuthenticated,
     logoutAllSessions: isAuthenticated,
     revokeSession: isAuthenticated,
@@ -122,6 +125,8 @@ export const permissionRules = {
   CompanyDomain: hasCompanyPermission("users.manage", "parent.companyId"),
   Invitation: hasCompanyPermission("users.manage", "parent.companyId"),
   AuditEvent: hasCompanyRole("ADMIN", "parent.companyId"),
+  // The query's rule decided whose events these are.
+  SecurityEvent: isPublic,
 } satisfies IRules;
 
 /** The shield middleware: deny by default, FORBIDDEN for a denied field, resolver errors passed through. */

@@ -19,6 +19,8 @@ export const ErrorCode = {
   EMAIL_TAKEN: "EMAIL_TAKEN",
   /** Login with an unknown email or a wrong password (never says which). */
   INVALID_CREDENTIALS: "INVALID_CREDENTIALS",
+  /** Too many attempts of one kind (sign-in, registration, reset, verification, MFA, refresh) from one IP or for one account. */
+  RATE_LIMITED: "RATE_LIMITED",
   /** Password shorter than 12 characters. */
   PASSWORD_TOO_SHORT: "PASSWORD_TOO_SHORT",
   /** Password longer than 128 characters. */
@@ -83,12 +85,19 @@ export const ErrorCode = {
   MFA_ALREADY_ENABLED: "MFA_ALREADY_ENABLED",
   /** confirmTotp without enrollTotp first, or disableMfa / regenerateRecoveryCodes while MFA is off. */
   MFA_NOT_ENROLLED: "MFA_NOT_ENROLLED",
+  /** A sensitive change (disableMfa, regenerateRecoveryCodes, requestEmailChange) without a sign-in or reauthenticate in the last 5 minutes. */
+  STEP_UP_REQUIRED: "STEP_UP_REQUIRED",
+  /** The company requires MFA and this session has not proven a second factor: enrol (enrollTotp, confirmTotp) or sign in with it, then refresh the token. */
+  MFA_ENROLMENT_REQUIRED: "MFA_ENROLMENT_REQUIRED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** An expected outcome the caller can act on; services return or throw it, resolvers map it. */
 export class DomainError extends Error {
+  /** Set on RATE_LIMITED: when the next attempt is accepted. */
+  retryAfterSeconds?: number;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -111,6 +120,7 @@ export interface UserErrorShape {
   field?: string[];
   code: string;
   message: string;
+  retryAfterSeconds?: number;
 }
 
 /** Several expected problems found at once (e.g. every invalid field of a form). */
@@ -122,7 +132,9 @@ export class DomainErrors extends Error {
 }
 
 export function toUserError(error: DomainError): UserErrorShape {
-  return { field: error.field, code: error.code, message: error.message };
+  const shape: UserErrorShape = { field: error.field, code: error.code, message: error.message };
+  if (error.retryAfterSeconds !== undefined) shape.retryAfterSeconds = error.retryAfterSeconds;
+  return shape;
 }
 
 /** The payload `userErrors` for an expected failure; anything else is rethrown as unexpected. */
@@ -139,6 +151,12 @@ export function unauthenticated(message = "Authentication required"): GraphQLErr
 /** A whole request refused for its credentials (a bad or expired bearer token): HTTP 401. */
 export function unauthenticatedRequest(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
+}
+
+export function mfaEnrolmentRequired(): GraphQLError {
+  return new GraphQLError("This company requires two-step sign-in: turn it on with enrollTotp and confirmTotp (or sign in with your authenticator), then refresh your token", {
+    extensions: { code: ErrorCode.MFA_ENROLMENT_REQUIRED },
+  });
 }
 
 export function forbidden(message = "Not allowed"): GraphQLError {

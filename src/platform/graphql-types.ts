@@ -1,4 +1,4 @@
-import { Directive, Field, ObjectType } from "type-graphql";
+import { Directive, Field, Int, ObjectType } from "type-graphql";
 import { userErrorsFrom } from "./errors";
 
 @ObjectType({ description: "An expected problem with a mutation's input or outcome." })
@@ -11,6 +11,9 @@ export class UserError {
 
   @Field(() => String)
   message!: string;
+
+  @Field(() => Int, { nullable: true, description: "RATE_LIMITED: seconds until the next attempt is accepted." })
+  retryAfterSeconds?: number;
 }
 
 @ObjectType()

@@ -72,6 +72,7 @@ export const notInMatrix: Record<string, string> = {
   "Mutation.confirmTotp": "the caller's own authenticator code",
   "Mutation.disableMfa": "the caller's own authenticator or recovery code",
   "Mutation.regenerateRecoveryCodes": "the caller's own authenticator or recovery code",
+  "Mutation.reauthenticate": "the caller's own password or second factor, for their own session",
 };
 
 class Unhandled extends Error {}

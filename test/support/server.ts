@@ -58,6 +58,9 @@ export async function startTestServer(
     DATA_DIR: dataDir,
     REDIS_URL: process.env.REDIS_URL,
     REDIS_NAMESPACE: `um-test-${randomUUID()}`,
+    // Every test client shares 127.0.0.1, as no real crowd of users does; per-account limits stay on.
+    RATE_LIMIT_LOGIN_PER_IP: "off",
+    RATE_LIMIT_REGISTER_PER_IP: "off",
     ...environment,
   });
   config.database = database.settings;

@@ -4,13 +4,14 @@ import { isUniqueViolation } from "../../platform/db/unique-violation";
 import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors";
 import type { Logger } from "../../platform/logger";
 import type { Mailer, MailMessage } from "../../platform/mail/mailer";
-import { recordAudit, type Actor, type ClientInfo } from "../security/audit.service";
+import { recordAudit, type Actor, type ClientInfo, type SessionActor } from "../security/audit.service";
 import { forgetUser, normalizeEmail } from "../users/users.service";
 import { consumeOneTimeToken, issueOneTimeToken } from "./one-time-tokens";
 import { passwordProblems } from "./password-policy";
+import { requireRecentProof } from "./recent-proof";
 import { announceEndedSessions, endSessionsIn, type SessionsDeps } from "./sessions.service";
 
-export type AccountDeps = SessionsDeps & { mailer: Mailer; logger: Logger; config: Pick<Config, "account"> };
+export type AccountDeps = SessionsDeps & { mailer: Mailer; logger: Logger; config: Pick<Config, "account" | "mfa"> };
 
 const emailMaxLength = 254;
 
@@ -31,6 +32,7 @@ async function passwordHolder(deps: AccountDeps, userId: string) {
 
 /** Mails the signed-in user a link proving they own their address; nothing to do once it is verified. */
 export async function requestEmailVerification(deps: AccountDeps, actor: Actor): Promise<void> {
+  await deps.rateLimiter.consume("emailVerification", { ip: actor.ip, account: actor.userId });
   const user = await passwordHolder(deps, actor.userId);
   if (user.emailVerifiedAt) return;
   const at = new Date();
@@ -48,6 +50,7 @@ export async function requestEmailVerification(deps: AccountDeps, actor: Actor):
 
 /** Marks the address of the token's user verified. */
 export async function verifyEmail(deps: AccountDeps, token: string, client: ClientInfo): Promise<void> {
+  await deps.rateLimiter.consume("emailVerification", { ip: client.ip });
   const at = new Date();
   const userId = await deps.prisma.$transaction(async (tx) => {
     const { userId } = await consumeOneTimeToken(tx, "EMAIL_VERIFICATION", token, at);
@@ -61,6 +64,7 @@ export async function verifyEmail(deps: AccountDeps, token: string, client: Clie
 /** Mails a reset link when the address belongs to an account that can sign in; answers the same either way. */
 export async function requestPasswordReset(deps: AccountDeps, email: string, client: ClientInfo): Promise<void> {
   const normalized = normalizeEmail(email);
+  await deps.rateLimiter.consume("passwordReset", { ip: client.ip, account: normalized });
   if (normalized.length > emailMaxLength) return;
   const user = await deps.prisma.user.findUnique({ where: { email: normalized }, select: { id: true, status: true } });
   if (!user || user.status === "DELETED" || user.status === "SUSPENDED") return;
@@ -101,6 +105,7 @@ function passwordChangedNotice(email: string): MailMessage {
 
 /** Sets a new password with a reset token: every session ends and a lockout is lifted. */
 export async function resetPassword(deps: AccountDeps, token: string, newPassword: string, client: ClientInfo): Promise<void> {
+  await deps.rateLimiter.consume("passwordReset", { ip: client.ip });
   const at = new Date();
   const { email, ended } = await deps.prisma.$transaction(async (tx) => {
     const { userId } = await consumeOneTimeToken(tx, "PASSWORD_RESET", token, at);
@@ -118,8 +123,10 @@ export async function resetPassword(deps: AccountDeps, token: string, newPasswor
   await sendMail(deps, passwordChangedNotice(email), "password_changed");
 }
 
-async function requirePassword(deps: AccountDeps, userId: string, password: string, field: string[]) {
-  const user = await passwordHolder(deps, userId);
+async function requirePassword(deps: AccountDeps, actor: Actor, password: string, field: string[]) {
+  const user = await passwordHolder(deps, actor.userId);
+  // Guessing a signed-in account's password counts against the same limits as guessing it at login.
+  await deps.rateLimiter.consume("login", { ip: actor.ip, account: user.email });
   const ok = user.passwordHash && password.length <= 1024 ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password.slice(0, 1024));
   if (!ok) throw new DomainError(ErrorCode.WRONG_PASSWORD, "The current password is not right", field);
   return user;
@@ -127,7 +134,7 @@ async function requirePassword(deps: AccountDeps, userId: string, password: stri
 
 /** Changes the signed-in user's password after checking the current one; their other sessions end. */
 export async function changePassword(deps: AccountDeps, actor: Actor & { sessionId: string }, currentPassword: string, newPassword: string): Promise<void> {
-  const user = await requirePassword(deps, actor.userId, currentPassword, ["currentPassword"]);
+  const user = await requirePassword(deps, actor, currentPassword, ["currentPassword"]);
   const passwordHash = await newPasswordHash(newPassword, user.email, ["newPassword"]);
   const ended = await deps.prisma.$transaction(async (tx) => {
     await tx.user.update({ where: { id: actor.userId }, data: { passwordHash } });
@@ -141,8 +148,9 @@ export async function changePassword(deps: AccountDeps, actor: Actor & { session
 const emailTaken = () => new DomainError(ErrorCode.EMAIL_TAKEN, "Another account uses this email address", ["newEmail"]);
 
 /** Starts an email change: a confirmation link to the new address, a notice to the current one. */
-export async function requestEmailChange(deps: AccountDeps, actor: Actor, newEmail: string, password: string): Promise<void> {
-  const user = await requirePassword(deps, actor.userId, password, ["password"]);
+export async function requestEmailChange(deps: AccountDeps, actor: SessionActor, newEmail: string, password: string): Promise<void> {
+  requireRecentProof(deps, actor);
+  const user = await requirePassword(deps, actor, password, ["password"]);
   const email = normalizeEmail(newEmail);
   if (email.length > emailMaxLength) throw new DomainError(ErrorCode.TOO_LONG, "The email address is too long", ["newEmail"]);
   if (email === user.email) throw new DomainError(ErrorCode.BAD_USER_INPUT, "This is already your email address", ["newEmail"]);

@@ -4,6 +4,7 @@ import { requirePrincipal } from "../../permissions/principal";
 import { userErrorsFrom } from "../../platform/errors";
 import { MutationResult, mutationResult } from "../../platform/graphql-types";
 import { login, register, verifyMfa } from "./auth.service";
+import { reauthenticate } from "./step-up";
 import { LoginInput, LoginPayload, RegisterInput, RegisterPayload, Session, TokenPayload } from "./auth.types";
 import { listSessions, refreshSession, revokeAllSessions, revokeOwnSession, revokeSessions, switchSessionCompany } from "./sessions.service";
 
@@ -28,7 +29,9 @@ export class AuthResolver {
   async login(@Arg("input", () => LoginInput) input: LoginInput, @Ctx() context: RequestContext): Promise<LoginPayload> {
     try {
       const outcome = await login(context.deps.services, input, clientOf(context));
-      if (outcome.mfaChallengeId !== undefined) return { mfaRequired: true, mfaChallengeId: outcome.mfaChallengeId, userErrors: [] };
+      if (outcome.mfaChallengeId !== undefined) {
+        return { mfaRequired: true, mfaChallengeId: outcome.mfaChallengeId, mfaMethod: outcome.mfaMethod, userErrors: [] };
+      }
       await context.actAs(outcome.tokens.accessToken);
       return { user: outcome.user, tokens: outcome.tokens, mfaRequired: false, userErrors: [] };
     } catch (error) {
@@ -48,6 +51,23 @@ export class AuthResolver {
       return { ...signedIn, mfaRequired: false, userErrors: [] };
     } catch (error) {
       return { mfaRequired: true, mfaChallengeId: null, userErrors: userErrorsFrom(error) };
+    }
+  }
+
+  @Mutation(() => TokenPayload, {
+    description: "Proves again who you are in this session (password, or an authenticator or recovery code): new tokens whose auth_time is now, as disableMfa, regenerateRecoveryCodes and requestEmailChange need.",
+  })
+  async reauthenticate(
+    @Arg("password", () => String, { nullable: true }) password: string | null,
+    @Arg("code", () => String, { nullable: true }) code: string | null,
+    @Ctx() context: RequestContext,
+  ): Promise<TokenPayload> {
+    try {
+      const tokens = await reauthenticate(context.deps.services, actorOf(context), { password, code });
+      await context.actAs(tokens.accessToken);
+      return { tokens, userErrors: [] };
+    } catch (error) {
+      return { userErrors: userErrorsFrom(error) };
     }
   }
 

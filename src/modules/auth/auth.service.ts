@@ -12,8 +12,9 @@ import { membershipChanged } from "../companies/memberships.service";
 import { recordAudit, type ClientInfo } from "../security/audit.service";
 import { forgetUser, fullNameProblems, normalizeEmail, userSelect, type UserRecord } from "../users/users.service";
 import { countFailedLogin } from "./lockout";
-import { needsSecondFactor, openMfaChallenge, passMfaChallenge, type MfaDeps } from "./mfa.service";
+import { needsSecondFactor, openMfaChallenge, passMfaChallenge, type ChallengeMethod, type MfaDeps } from "./mfa.service";
 import { passwordProblems } from "./password-policy";
+import { checkSignInRisk, type SignInRiskDeps } from "./sign-in-risk";
 import { issueTokens, openSession, type AuthTokens, type SessionsDeps } from "./sessions.service";
 
 /** How registration placed the new user (the seed's determine_company_assignment). */
@@ -66,6 +67,7 @@ export async function register(deps: SessionsDeps & CompaniesDeps, input: Regist
     throw new DomainError(ErrorCode.UNSUPPORTED_REGISTRATION_TYPE, "Only EMAIL registration is available", ["input", "registrationType"]);
   }
   const email = normalizeEmail(input.email);
+  await deps.rateLimiter.consume("register", { ip: client.ip, account: email });
   const problems = registrationProblems(input, email);
   if (problems.length) throw new DomainErrors(problems);
 
@@ -123,7 +125,7 @@ export async function register(deps: SessionsDeps & CompaniesDeps, input: Regist
           client,
         });
       }
-      const opened = await openSession(deps, tx, { userId, companyId: activeCompanyId, userAgent: client.userAgent, ip: client.ip });
+      const opened = await openSession(deps, tx, { userId, companyId: activeCompanyId, userAgent: client.userAgent, ip: client.ip, authMethods: ["pwd"] });
       return { user, ...opened, assignment, invited, activeCompanyId, pendingCompanyId };
     });
     await membershipChanged(deps, userId, individualId, "OWNER", now);
@@ -167,10 +169,11 @@ function recordLoginAttempt(
 }
 
 /** A sign-in that passed the password: signed in, or waiting for the second factor on a challenge. */
-export type LoginOutcome = ({ mfaChallengeId?: undefined } & SignedIn) | { mfaChallengeId: string };
+export type LoginOutcome = ({ mfaChallengeId?: undefined } & SignedIn) | { mfaChallengeId: string; mfaMethod: ChallengeMethod };
 
-export async function login(deps: SessionsDeps & MfaDeps, input: { email: string; password: string }, client: ClientInfo): Promise<LoginOutcome> {
+export async function login(deps: SessionsDeps & MfaDeps & SignInRiskDeps, input: { email: string; password: string }, client: ClientInfo): Promise<LoginOutcome> {
   const email = normalizeEmail(input.email);
+  await deps.rateLimiter.consume("login", { ip: client.ip, account: email });
   const user =
     email.length <= emailMaxLength
       ? await deps.prisma.user.findUnique({
@@ -199,19 +202,25 @@ export async function login(deps: SessionsDeps & MfaDeps, input: { email: string
     throw new DomainError(ErrorCode.ACCOUNT_LOCKED, "This account is temporarily locked; try again later or reset your password");
   }
 
-  if (await needsSecondFactor(deps, user.id)) {
+  const hasMfa = await needsSecondFactor(deps, user.id);
+  const { stepUp } = await checkSignInRisk(deps, user, client, hasMfa).catch(async (error: unknown) => {
+    if (error instanceof DomainError) await recordAttempt(false, "risk_locked");
+    throw error;
+  });
+  if (hasMfa || stepUp) {
+    const mfaMethod: ChallengeMethod = hasMfa ? "TOTP" : "EMAIL_CODE";
     await recordAttempt(true, "mfa_required");
-    return { mfaChallengeId: await openMfaChallenge(deps, user.id) };
+    return { mfaChallengeId: await openMfaChallenge(deps, user.id, mfaMethod), mfaMethod };
   }
   const { passwordHash: _hash, lockedUntil: _locked, ...signingIn } = user;
-  return completeSignIn(deps, signingIn, client);
+  return completeSignIn(deps, signingIn, client, ["pwd"]);
 }
 
 /** The second step of a sign-in: a TOTP or recovery code answering the challenge `login` opened. */
 export async function verifyMfa(deps: SessionsDeps & MfaDeps, challengeId: string, code: string, client: ClientInfo): Promise<SignedIn> {
-  const userId = await passMfaChallenge(deps, challengeId, code, client);
+  const { userId, method } = await passMfaChallenge(deps, challengeId, code, client);
   const user = await deps.prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { ...userSelect, lastActiveCompanyId: true } });
-  return completeSignIn(deps, user, client);
+  return completeSignIn(deps, user, client, ["pwd", method === "TOTP" ? "otp" : "email"]);
 }
 
 /** Opens a session for a user who proved who they are, in the company they last used. */
@@ -219,6 +228,7 @@ async function completeSignIn(
   deps: SessionsDeps,
   user: UserRecord & { lastActiveCompanyId: string | null },
   client: ClientInfo,
+  authMethods: string[],
 ): Promise<SignedIn> {
   const membership = await findActiveMembership(deps, user.id, user.lastActiveCompanyId);
   if (!membership) throw new BugError("BUG_USER_WITHOUT_COMPANY", "an active user has no active membership");
@@ -229,7 +239,7 @@ async function completeSignIn(
       data: { lastLoginAt: now, lastActiveCompanyId: membership.companyId, failedLoginCount: 0, lockoutCount: 0, lockedUntil: null },
     });
     await recordAudit(tx, { action: "auth.login", actorId: user.id, companyId: membership.companyId, targetType: "user", targetId: user.id, client });
-    return openSession(deps, tx, { userId: user.id, companyId: membership.companyId, userAgent: client.userAgent, ip: client.ip });
+    return openSession(deps, tx, { userId: user.id, companyId: membership.companyId, userAgent: client.userAgent, ip: client.ip, authMethods });
   });
   await forgetUser(deps, user.id);
   await recordLoginAttempt(deps, { userId: user.id, email: user.email, success: true, reason: null }, client);

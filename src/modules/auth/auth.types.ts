@@ -91,6 +91,13 @@ export class LoginInput {
   password!: string;
 }
 
+export const MfaMethod = { TOTP: "TOTP", EMAIL_CODE: "EMAIL_CODE" } as const;
+export type MfaMethod = keyof typeof MfaMethod;
+registerEnumType(MfaMethod, {
+  name: "MfaMethod",
+  description: "TOTP: the authenticator app (or a recovery code). EMAIL_CODE: a 6-digit code mailed for this sign-in, asked for when it looked unusual.",
+});
+
 @ObjectType()
 export class LoginPayload {
   @Field(() => AuthTokens, { nullable: true })
@@ -104,6 +111,9 @@ export class LoginPayload {
 
   @Field(() => String, { nullable: true, description: "Pass to verifyMfa when mfaRequired is true." })
   mfaChallengeId?: string | null;
+
+  @Field(() => MfaMethod, { nullable: true, description: "Where the code for verifyMfa comes from, when mfaRequired is true." })
+  mfaMethod?: MfaMethod | null;
 
   @Field(() => [UserError])
   userErrors!: UserError[];

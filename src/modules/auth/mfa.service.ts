@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import { generateSecret, generateURI, verify } from "otplib";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client";
 import { sha256Hex } from "../../platform/crypto";
@@ -6,16 +6,19 @@ import { DomainError, ErrorCode } from "../../platform/errors";
 import { distinctUuids } from "../../platform/ids";
 import type { Logger } from "../../platform/logger";
 import type { Mailer } from "../../platform/mail/mailer";
+import type { RateLimiter } from "../../platform/rate-limit";
 import type { SecretBox } from "../../platform/secret-box";
-import { recordAudit, type Actor, type ClientInfo } from "../security/audit.service";
+import { recordAudit, type Actor, type ClientInfo, type SessionActor } from "../security/audit.service";
 import { consumeOneTimeToken, issueOneTimeToken } from "./one-time-tokens";
+import { requireRecentProof } from "./recent-proof";
 
 export interface MfaDeps {
   prisma: PrismaClient;
   secretBox: SecretBox;
   mailer: Mailer;
+  rateLimiter: RateLimiter;
   logger: Logger;
-  config: { mfa: { issuer: string; challengeTtlSeconds: number } };
+  config: { mfa: { issuer: string; challengeTtlSeconds: number; stepUpMaxAgeSeconds: number } };
 }
 
 const stepSeconds = 30;
@@ -102,18 +105,21 @@ async function acceptRecoveryCode(deps: MfaDeps, userId: string, code: string): 
 }
 
 /** A valid TOTP code or an unused recovery code of the user's confirmed factor. */
-async function acceptSecondFactor(deps: MfaDeps, userId: string, code: string): Promise<boolean> {
+export async function acceptSecondFactor(deps: MfaDeps, userId: string, code: string): Promise<boolean> {
   return (await acceptTotp(deps, userId, code, true)) || (await acceptRecoveryCode(deps, userId, code));
 }
 
 /** Turns MFA on with a first code from the authenticator; returns the recovery codes, shown only here. */
-export async function confirmTotp(deps: MfaDeps, actor: Actor, code: string): Promise<string[]> {
+export async function confirmTotp(deps: MfaDeps, actor: SessionActor, code: string): Promise<string[]> {
   const factor = await deps.prisma.mfaFactor.findUnique({ where: { userId_type: { userId: actor.userId, type: "TOTP" } }, select: { confirmedAt: true } });
   if (!factor) throw new DomainError(ErrorCode.MFA_NOT_ENROLLED, "Start with enrollTotp");
   if (factor.confirmedAt) throw new DomainError(ErrorCode.MFA_ALREADY_ENABLED, "MFA is already on");
+  await deps.rateLimiter.consume("mfa", { ip: actor.ip, account: actor.userId });
   if (!(await acceptTotp(deps, actor.userId, code, false))) throw invalidCode();
   const codes = await deps.prisma.$transaction(async (tx) => {
     await tx.mfaFactor.update({ where: { userId_type: { userId: actor.userId, type: "TOTP" } }, data: { confirmedAt: new Date() } });
+    // The first code proves the factor in this session too: refreshed tokens carry `otp` (a company's mfaRequired needs it).
+    await tx.session.update({ where: { id: actor.sessionId }, data: { authMethods: { push: "otp" } } });
     await recordAudit(tx, { action: "auth.mfa_enabled", actorId: actor.userId, targetType: "user", targetId: actor.userId, client: actor });
     return replaceRecoveryCodes(tx, actor.userId);
   });
@@ -127,8 +133,10 @@ async function requireConfirmedFactor(deps: MfaDeps, userId: string): Promise<vo
 }
 
 /** Turns MFA off; needs a current code (or a recovery code). */
-export async function disableMfa(deps: MfaDeps, actor: Actor, code: string): Promise<void> {
+export async function disableMfa(deps: MfaDeps, actor: SessionActor, code: string): Promise<void> {
+  requireRecentProof(deps, actor);
   await requireConfirmedFactor(deps, actor.userId);
+  await deps.rateLimiter.consume("mfa", { ip: actor.ip, account: actor.userId });
   if (!(await acceptSecondFactor(deps, actor.userId, code))) throw invalidCode();
   await deps.prisma.$transaction(async (tx) => {
     await tx.mfaFactor.deleteMany({ where: { userId: actor.userId } });
@@ -139,8 +147,10 @@ export async function disableMfa(deps: MfaDeps, actor: Actor, code: string): Pro
 }
 
 /** New recovery codes in place of the old ones; needs a current code (or a recovery code). */
-export async function regenerateRecoveryCodes(deps: MfaDeps, actor: Actor, code: string): Promise<string[]> {
+export async function regenerateRecoveryCodes(deps: MfaDeps, actor: SessionActor, code: string): Promise<string[]> {
+  requireRecentProof(deps, actor);
   await requireConfirmedFactor(deps, actor.userId);
+  await deps.rateLimiter.consume("mfa", { ip: actor.ip, account: actor.userId });
   if (!(await acceptSecondFactor(deps, actor.userId, code))) throw invalidCode();
   const codes = await deps.prisma.$transaction(async (tx) => {
     await recordAudit(tx, { action: "auth.recovery_codes_regenerated", actorId: actor.userId, targetType: "user", targetId: actor.userId, client: actor });
@@ -155,27 +165,67 @@ export async function needsSecondFactor(deps: { prisma: PrismaClient }, userId: 
   return (await findMfaEnabled(deps, [userId]))[0] === true;
 }
 
-/** A short-lived, single-use challenge for the second step of a sign-in; its id is returned once, stored hashed. */
-export function openMfaChallenge(deps: MfaDeps, userId: string): Promise<string> {
-  return issueOneTimeToken(deps.prisma, { userId, purpose: "MFA_CHALLENGE", ttlSeconds: deps.config.mfa.challengeTtlSeconds, at: new Date(), payload: { failures: 0 } });
+/** How a challenge is answered: the authenticator app, or a code mailed for this one sign-in. */
+export type ChallengeMethod = "TOTP" | "EMAIL_CODE";
+
+interface ChallengePayload {
+  failures: number;
+  method: ChallengeMethod;
+  /** EMAIL_CODE: SHA-256 of `<challenge id>:<code>`, so the row alone cannot be used to find the code. */
+  codeHash?: string;
+}
+
+const emailCodeHash = (challengeId: string, code: string) => sha256Hex(`${challengeId}:${code.trim()}`);
+
+/**
+ * A short-lived, single-use challenge for the second step of a sign-in; its id is returned once, stored
+ * hashed. With EMAIL_CODE a 6-digit code goes to the user's address.
+ */
+export async function openMfaChallenge(deps: MfaDeps, userId: string, method: ChallengeMethod = "TOTP"): Promise<string> {
+  const at = new Date();
+  const ttlSeconds = deps.config.mfa.challengeTtlSeconds;
+  if (method === "TOTP") return issueOneTimeToken(deps.prisma, { userId, purpose: "MFA_CHALLENGE", ttlSeconds, at, payload: { failures: 0, method } });
+  const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
+  const challengeId = await issueOneTimeToken(deps.prisma, {
+    userId,
+    purpose: "MFA_CHALLENGE",
+    ttlSeconds,
+    at,
+    payload: (id) => ({ failures: 0, method, codeHash: emailCodeHash(id, code) }),
+  });
+  await notify(
+    deps,
+    userId,
+    "Your sign-in code",
+    `Someone, hopefully you, is signing in to your account from a place or device we have not seen before. The code is ${code}; it works once, for ${Math.round(ttlSeconds / 60)} minutes. If this was not you, change your password now.`,
+  );
+  return challengeId;
 }
 
 /**
  * Answers a sign-in challenge with a TOTP or recovery code; returns the user once it is passed. A challenge
  * is used up by its answer, or by too many wrong codes.
  */
-export async function passMfaChallenge(deps: MfaDeps, challengeId: string, code: string, client: ClientInfo): Promise<string> {
+export async function passMfaChallenge(deps: MfaDeps, challengeId: string, code: string, client: ClientInfo): Promise<{ userId: string; method: ChallengeMethod }> {
   const unknown = new DomainError(ErrorCode.INVALID_MFA_CHALLENGE, "This sign-in has expired; sign in again", ["challengeId"]);
+  await deps.rateLimiter.consume("mfa", { ip: client.ip });
   const hash = challengeId && challengeId.length <= 128 ? sha256Hex(challengeId) : null;
   const challenge = hash
     ? await deps.prisma.oneTimeToken.findFirst({ where: { tokenHash: hash, purpose: "MFA_CHALLENGE", usedAt: null, expiresAt: { gt: new Date() } } })
     : null;
   if (!challenge) throw unknown;
-  if (!(await acceptSecondFactor(deps, challenge.userId, code))) {
-    const failures = Number((challenge.payload as { failures?: number } | null)?.failures ?? 0) + 1;
+  await deps.rateLimiter.consume("mfa", { account: challenge.userId });
+  const payload = challenge.payload as Partial<ChallengePayload> | null;
+  const method = payload?.method ?? "TOTP";
+  const passed =
+    method === "EMAIL_CODE"
+      ? Boolean(payload?.codeHash) && /^\d{6}$/.test(code.trim()) && safeEqual(payload!.codeHash!, emailCodeHash(challengeId, code))
+      : await acceptSecondFactor(deps, challenge.userId, code);
+  if (!passed) {
+    const failures = Number(payload?.failures ?? 0) + 1;
     await deps.prisma.oneTimeToken.update({
       where: { id: challenge.id },
-      data: { payload: { failures }, ...(failures >= challengeAttempts ? { usedAt: new Date() } : {}) },
+      data: { payload: { ...payload, failures }, ...(failures >= challengeAttempts ? { usedAt: new Date() } : {}) },
     });
     await recordAudit(deps.prisma, { action: "auth.mfa_failed", actorId: challenge.userId, targetType: "user", targetId: challenge.userId, metadata: { failures }, client });
     throw invalidCode();
@@ -183,5 +233,9 @@ export async function passMfaChallenge(deps: MfaDeps, challengeId: string, code:
   await deps.prisma.$transaction((tx) => consumeOneTimeToken(tx, "MFA_CHALLENGE", challengeId, new Date())).catch(() => {
     throw unknown;
   });
-  return challenge.userId;
+  return { userId: challenge.userId, method };
+}
+
+function safeEqual(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }

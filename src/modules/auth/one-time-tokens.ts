@@ -11,7 +11,14 @@ type Db = Pick<Prisma.TransactionClient, "oneTimeToken">;
  */
 export async function issueOneTimeToken(
   db: Db,
-  input: { userId: string; purpose: OneTimeTokenPurpose; ttlSeconds: number; at: Date; payload?: Prisma.InputJsonValue },
+  input: {
+    userId: string;
+    purpose: OneTimeTokenPurpose;
+    ttlSeconds: number;
+    at: Date;
+    /** Stored beside the hash; a function receives the token (to bind a value to it without storing it). */
+    payload?: Prisma.InputJsonValue | ((token: string) => Prisma.InputJsonValue);
+  },
 ): Promise<string> {
   const token = randomToken(32);
   await db.oneTimeToken.updateMany({ where: { userId: input.userId, purpose: input.purpose, usedAt: null }, data: { usedAt: input.at } });
@@ -20,7 +27,7 @@ export async function issueOneTimeToken(
       userId: input.userId,
       purpose: input.purpose,
       tokenHash: sha256Hex(token),
-      payload: input.payload,
+      payload: typeof input.payload === "function" ? input.payload(token) : input.payload,
       expiresAt: new Date(input.at.getTime() + input.ttlSeconds * 1000),
       createdAt: input.at,
     },

@@ -5,6 +5,7 @@ import { permissionsOf } from "../../permissions/roles";
 import { randomToken, sha256Hex } from "../../platform/crypto";
 import { DomainError, ErrorCode } from "../../platform/errors";
 import { isUuid } from "../../platform/ids";
+import type { RateLimiter } from "../../platform/rate-limit";
 import type { TokenService } from "../../platform/tokens";
 import { findActiveMembership, type ActiveMembership } from "../companies/companies.service";
 import { recordAudit, type Actor, type ClientInfo } from "../security/audit.service";
@@ -15,6 +16,7 @@ export interface SessionsDeps {
   cache: Cache;
   tokens: TokenService;
   guard: SessionGuard;
+  rateLimiter: RateLimiter;
   config: Pick<Config, "tokens" | "sessions" | "lockout" | "operators">;
   clock?: () => number;
 }
@@ -42,7 +44,11 @@ interface SessionRef {
   id: string;
   userId: string;
   activeCompanyId: string | null;
+  authenticatedAt: Date;
+  authMethods: string[];
 }
+
+const sessionRefSelect = { id: true, userId: true, activeCompanyId: true, absoluteExpiresAt: true, authenticatedAt: true, authMethods: true } as const;
 
 const invalidRefreshToken = () =>
   new DomainError(ErrorCode.INVALID_REFRESH_TOKEN, "The refresh token is invalid or has expired; sign in again", ["refreshToken"]);
@@ -55,7 +61,7 @@ function now(deps: SessionsDeps): Date {
 export async function openSession(
   deps: SessionsDeps,
   db: Db,
-  input: { userId: string; companyId: string | null; userAgent: string | null; ip: string | null },
+  input: { userId: string; companyId: string | null; userAgent: string | null; ip: string | null; authMethods: string[] },
 ): Promise<{ session: SessionRef; refreshToken: string }> {
   const at = now(deps);
   const { idleTimeoutSeconds, absoluteTimeoutSeconds } = deps.config.sessions;
@@ -69,8 +75,10 @@ export async function openSession(
       lastUsedAt: at,
       idleExpiresAt: new Date(at.getTime() + idleTimeoutSeconds * 1000),
       absoluteExpiresAt: new Date(at.getTime() + absoluteTimeoutSeconds * 1000),
+      authenticatedAt: at,
+      authMethods: input.authMethods,
     },
-    select: { id: true, userId: true, activeCompanyId: true, absoluteExpiresAt: true },
+    select: sessionRefSelect,
   });
   const refreshToken = await createRefreshToken(deps, db, { ...session, familyId: null, parentId: null });
   return { session, refreshToken };
@@ -120,6 +128,8 @@ export async function issueTokens(
     permissions: permissionsOf(membership.role),
     tier: membership.tier,
     correlationId,
+    authTime: Math.floor(session.authenticatedAt.getTime() / 1000),
+    amr: session.authMethods,
   });
   return { accessToken: access.token, refreshToken, tokenType: "Bearer", expiresIn: access.expiresIn };
 }
@@ -129,6 +139,7 @@ export async function issueTokens(
  * refreshing together each get a valid pair); after it, the reuse is taken as theft and the session ends.
  */
 export async function refreshSession(deps: SessionsDeps, presented: string, client: ClientInfo): Promise<AuthTokens> {
+  await deps.rateLimiter.consume("refresh", { ip: client.ip });
   if (!presented || presented.length > 256) throw invalidRefreshToken();
   const at = now(deps);
   const stored = await deps.prisma.refreshToken.findUnique({
@@ -146,6 +157,8 @@ export async function refreshSession(deps: SessionsDeps, presented: string, clie
           revokedAt: true,
           idleExpiresAt: true,
           absoluteExpiresAt: true,
+          authenticatedAt: true,
+          authMethods: true,
           user: { select: { status: true } },
         },
       },
@@ -155,6 +168,7 @@ export async function refreshSession(deps: SessionsDeps, presented: string, clie
   const { session } = stored;
   const ended = session.revokedAt || session.idleExpiresAt <= at || session.absoluteExpiresAt <= at || session.user.status !== "ACTIVE";
   if (ended || stored.expiresAt <= at) throw invalidRefreshToken();
+  await deps.rateLimiter.consume("refresh", { account: session.id });
 
   const claimed = await deps.prisma.refreshToken.updateMany({ where: { id: stored.id, usedAt: null }, data: { usedAt: at } });
   if (claimed.count === 0) {
@@ -198,7 +212,7 @@ export async function switchSessionCompany(deps: SessionsDeps, actor: Actor & { 
     const session = await tx.session.update({
       where: { id: actor.sessionId },
       data: { activeCompanyId: membership.companyId, lastUsedAt: at },
-      select: { id: true, userId: true, activeCompanyId: true, absoluteExpiresAt: true },
+      select: sessionRefSelect,
     });
     await tx.user.update({ where: { id: actor.userId }, data: { lastActiveCompanyId: membership.companyId } });
     await tx.refreshToken.updateMany({ where: { sessionId: session.id, usedAt: null }, data: { usedAt: at } });
@@ -214,6 +228,27 @@ export async function switchSessionCompany(deps: SessionsDeps, actor: Actor & { 
     return { session, refreshToken };
   });
   return issueTokens(deps, session, refreshToken, { correlationId: actor.correlationId, membership });
+}
+
+/**
+ * Records a fresh proof of identity in the caller's session (`auth_time` now, `method` added to `amr`) and
+ * answers a new token pair carrying it; the session's earlier refresh tokens are used up.
+ */
+export async function renewSessionProof(deps: SessionsDeps, actor: Actor & { sessionId: string }, method: string): Promise<AuthTokens> {
+  const at = now(deps);
+  const { session, refreshToken } = await deps.prisma.$transaction(async (tx) => {
+    const current = await tx.session.findUniqueOrThrow({ where: { id: actor.sessionId }, select: { authMethods: true } });
+    const session = await tx.session.update({
+      where: { id: actor.sessionId },
+      data: { authenticatedAt: at, authMethods: [...new Set([...current.authMethods, method])], lastUsedAt: at },
+      select: sessionRefSelect,
+    });
+    await tx.refreshToken.updateMany({ where: { sessionId: session.id, usedAt: null }, data: { usedAt: at } });
+    const refreshToken = await createRefreshToken(deps, tx, { ...session, familyId: null, parentId: null });
+    await recordAudit(tx, { action: "session.reauthenticated", actorId: actor.userId, targetType: "session", targetId: session.id, metadata: { method }, client: actor });
+    return { session, refreshToken };
+  });
+  return issueTokens(deps, session, refreshToken, { correlationId: actor.correlationId });
 }
 
 /** Ends the given sessions of `userId` (others' sessions are left alone); returns how many ended. */

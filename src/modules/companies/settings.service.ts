@@ -1,7 +1,9 @@
 import type { Prisma, PrismaClient } from "../../generated/prisma/client";
 import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors";
+import type { Cache } from "../../platform/cache/cache";
+import { readThrough } from "../../platform/cache/read-through";
 import { distinctUuids } from "../../platform/ids";
-import { recordAudit, type Actor } from "../security/audit.service";
+import { recordAudit, type SessionActor } from "../security/audit.service";
 
 export interface CompanySettingsRecord {
   companyId: string;
@@ -33,12 +35,21 @@ const settingsSelect = {
   mfaRequired: true,
 } as const satisfies Prisma.CompanySettingsSelect;
 
-/** Each company's settings (defaults where none were stored), in the order asked; one query. */
-export async function findSettings(deps: { prisma: PrismaClient }, companyIds: readonly string[]): Promise<CompanySettingsRecord[]> {
-  const wanted = distinctUuids(companyIds);
-  const rows = wanted.length ? await deps.prisma.companySettings.findMany({ where: { companyId: { in: wanted } }, select: settingsSelect }) : [];
-  const byCompany = new Map(rows.map((row) => [row.companyId, row]));
-  return companyIds.map((id) => byCompany.get(id.toLowerCase()) ?? { companyId: id.toLowerCase(), ...defaultSettings });
+type CachedSettings = CompanySettingsRecord & { id: string };
+// Access rules read mfaRequired on company-scoped requests, so settings are cached like companies.
+const settingsCache = { prefix: "company-settings:", ttlSeconds: 300, revive: (cached: CachedSettings) => cached };
+
+/** Each company's settings (defaults where none were stored), in the order asked; cached, misses in one query. */
+export async function findSettings(deps: { prisma: PrismaClient; cache: Cache }, companyIds: readonly string[]): Promise<CompanySettingsRecord[]> {
+  const found = await readThrough(deps.cache, settingsCache, distinctUuids(companyIds), async (missing) => {
+    const rows = await deps.prisma.companySettings.findMany({ where: { companyId: { in: missing } }, select: settingsSelect });
+    const byCompany = new Map(rows.map((row) => [row.companyId, row]));
+    return missing.map((id) => ({ ...(byCompany.get(id) ?? { companyId: id, ...defaultSettings }), id }));
+  });
+  return companyIds.map((id) => {
+    const { id: _id, ...settings } = found.get(id.toLowerCase()) ?? { id, companyId: id.toLowerCase(), ...defaultSettings };
+    return settings;
+  });
 }
 
 export type SettingsChanges = Partial<{ [K in keyof typeof defaultSettings]: (typeof defaultSettings)[K] | null }>;
@@ -75,17 +86,21 @@ function settingsProblems(changes: SettingsChanges): DomainError[] {
 
 /** Changes some of a company's settings; a field left out (or null) stays as it is. */
 export async function updateCompanySettings(
-  deps: { prisma: PrismaClient },
-  actor: Actor,
+  deps: { prisma: PrismaClient; cache: Cache },
+  actor: SessionActor,
   companyId: string,
   changes: SettingsChanges,
 ): Promise<CompanySettingsRecord> {
   const problems = settingsProblems(changes);
+  // Requiring MFA without having it would lock the caller out of the company they just changed.
+  if (changes.mfaRequired && !actor.amr.includes("otp")) {
+    problems.push(new DomainError(ErrorCode.MFA_ENROLMENT_REQUIRED, "Turn on two-step sign-in for yourself first (and refresh your token), then require it", ["input", "mfaRequired"]));
+  }
   if (problems.length) throw new DomainErrors(problems);
   const data = Object.fromEntries(
     Object.entries({ ...changes, allowedTradingHours: changes.allowedTradingHours?.trim() }).filter(([, value]) => value != null),
   ) as Partial<typeof defaultSettings>;
-  return deps.prisma.$transaction(async (tx) => {
+  const updated = await deps.prisma.$transaction(async (tx) => {
     const settings = await tx.companySettings.upsert({
       where: { companyId },
       create: { companyId, ...data },
@@ -103,4 +118,6 @@ export async function updateCompanySettings(
     });
     return settings;
   });
+  await deps.cache.delete(settingsCache.prefix + companyId.toLowerCase());
+  return updated;
 }

@@ -14,6 +14,14 @@ export interface Actor extends ClientInfo {
   userId: string;
 }
 
+/** A signed-in actor: their session, and when they last proved who they are in it (unix seconds). */
+export interface SessionActor extends Actor {
+  sessionId: string;
+  authTime: number;
+  /** How they proved it (`pwd`, `otp`, `email`, `sso`). */
+  amr: readonly string[];
+}
+
 export interface AuditInput {
   action: string;
   actorId: string | null;

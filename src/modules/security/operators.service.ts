@@ -13,6 +13,27 @@ export async function isPlatformOperator(deps: { prisma: PrismaClient; config: {
   return user?.isPlatformOperator === true;
 }
 
+/**
+ * Grants or withdraws the database flag of a platform operator (the `npm run operators` command, never the
+ * API); audited with no actor. Returns the user's id, or null for an unknown email or id.
+ */
+export async function setPlatformOperator(prisma: PrismaClient, emailOrId: string, operator: boolean): Promise<string | null> {
+  const key = emailOrId.trim().toLowerCase();
+  const user = await prisma.user.findFirst({ where: isUuid(key) ? { id: key } : { email: key }, select: { id: true, isPlatformOperator: true } });
+  if (!user) return null;
+  if (user.isPlatformOperator === operator) return user.id;
+  await prisma.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { isPlatformOperator: operator } });
+    await recordAudit(tx, { action: operator ? "operator.granted" : "operator.revoked", actorId: null, targetType: "user", targetId: user.id, metadata: { via: "cli" }, client: { ip: null, userAgent: null } });
+  });
+  return user.id;
+}
+
+/** Platform operators flagged in the database. */
+export function listPlatformOperators(prisma: PrismaClient): Promise<{ id: string; email: string }[]> {
+  return prisma.user.findMany({ where: { isPlatformOperator: true }, select: { id: true, email: true }, orderBy: { email: "asc" } });
+}
+
 const reasonMaxLength = 500;
 
 async function targetOf(deps: SessionsDeps, actor: Actor, userId: string, action: string) {

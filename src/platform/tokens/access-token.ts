@@ -24,6 +24,10 @@ export interface AccessTokenInput {
   tier: TierName;
   /** The issuing request's correlation id. */
   correlationId?: string;
+  /** Unix seconds when the user last proved who they are (OIDC `auth_time`); the issue time when not given. */
+  authTime?: number;
+  /** How they proved it, RFC 8176 names (`pwd`, `otp`, `email`, `sso`). */
+  amr?: readonly string[];
 }
 
 export interface IssuedAccessToken {
@@ -102,7 +106,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         sessionId: input.sessionId,
       });
       const { kid, privateKey } = keys.signingKey();
-      const token = await new SignJWT({ company: input.companyId, sid: input.sessionId, pb_claims: pbClaims })
+      const authTime = input.authTime ?? issuedAt;
+      const amr = [...(input.amr ?? [])];
+      const token = await new SignJWT({ company: input.companyId, sid: input.sessionId, pb_claims: pbClaims, auth_time: authTime, amr })
         .setProtectedHeader({ alg: "EdDSA", kid, typ: ACCESS_TOKEN_TYPE })
         .setSubject(input.userId)
         .setIssuer(issuer)
@@ -170,6 +176,8 @@ function readClaims(payload: JWTPayload, keyId: string): VerifiedAccessToken {
     tier,
     issuedAt: iat!,
     expiresAt: exp!,
+    authTime: Number.isSafeInteger(payload.auth_time) ? (payload.auth_time as number) : iat!,
+    amr: Object.freeze(Array.isArray(payload.amr) ? payload.amr.filter((method): method is string => typeof method === "string") : []),
     ...(pb.correlationId ? { correlationId: pb.correlationId } : {}),
   });
 }

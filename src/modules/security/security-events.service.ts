@@ -1,0 +1,70 @@
+import type { PrismaClient } from "../../generated/prisma/client";
+import { DomainError, ErrorCode } from "../../platform/errors";
+import { isUuid } from "../../platform/ids";
+import type { ClientInfo } from "./audit.service";
+import { assessLogin, type LoginHistory, type LoginRisk, type LoginRiskPolicy } from "./login-risk";
+
+export interface SecurityEventsDeps {
+  prisma: PrismaClient;
+  config: { loginRisk: LoginRiskPolicy };
+}
+
+export interface SecurityEventRecord {
+  id: string;
+  userId: string;
+  patterns: string[];
+  riskScore: number;
+  action: string;
+  ip: string | null;
+  createdAt: Date;
+}
+
+/** How many earlier sign-ins location, time and device are judged against. */
+const historyDepth = 50;
+const hourMs = 3600_000;
+
+/** The user's recent sign-in history, in three indexed queries run together. */
+async function loadLoginHistory(prisma: PrismaClient, userId: string, at: Date): Promise<LoginHistory> {
+  const [failedLastHour, activeSessions, earlier] = await Promise.all([
+    prisma.loginAttempt.count({ where: { userId, success: false, createdAt: { gt: new Date(at.getTime() - hourMs) } } }),
+    prisma.session.count({ where: { userId, revokedAt: null, idleExpiresAt: { gt: at }, absoluteExpiresAt: { gt: at } } }),
+    prisma.loginAttempt.findMany({
+      where: { userId, success: true, reason: null },
+      orderBy: { createdAt: "desc" },
+      take: historyDepth,
+      select: { ip: true, userAgent: true, createdAt: true },
+    }),
+  ]);
+  return { failedLastHour, activeSessions, earlier: earlier.map((login) => ({ ip: login.ip, userAgent: login.userAgent, at: login.createdAt })) };
+}
+
+/** Judges a sign-in that gave the right password, before any token is issued. */
+export async function assessLoginRisk(deps: SecurityEventsDeps, userId: string, client: ClientInfo, at = new Date()): Promise<LoginRisk> {
+  const history = await loadLoginHistory(deps.prisma, userId, at);
+  return assessLogin(deps.config.loginRisk, history, { ip: client.ip, userAgent: client.userAgent, at });
+}
+
+/** Keeps what was detected and what was done about it (`allowed`, `step_up`, `locked`). */
+export async function recordSecurityEvent(
+  db: Pick<PrismaClient, "securityEvent">,
+  event: { userId: string; risk: LoginRisk; action: string; client: ClientInfo },
+): Promise<void> {
+  await db.securityEvent.create({
+    data: { userId: event.userId, patterns: event.risk.patterns, riskScore: event.risk.score, action: event.action, ip: event.client.ip },
+    select: { id: true },
+  });
+}
+
+/** The newest security events of one user. Who may ask is decided in src/permissions. */
+export async function listSecurityEvents(deps: SecurityEventsDeps, userId: string, first: number): Promise<SecurityEventRecord[]> {
+  if (!Number.isInteger(first) || first < 1 || first > 200) {
+    throw new DomainError(ErrorCode.OUT_OF_RANGE, "first must be between 1 and 200", ["first"]);
+  }
+  if (!isUuid(userId)) return [];
+  return deps.prisma.securityEvent.findMany({
+    where: { userId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: first,
+    select: { id: true, userId: true, patterns: true, riskScore: true, action: true, ip: true, createdAt: true },
+  });
+}
