@@ -15,7 +15,7 @@ export interface HttpPlan {
   saturation: { connections: number; durationSeconds: number };
   /** Lowered to half our saturation throughput when ours cannot sustain it. */
   fixedRate: { connections: number; durationSeconds: number; preferredRequestsPerSecond: number };
-  login: { connections: number; durationSeconds: number; warmupSeconds: number };
+  login: { connections: number; durationSeconds: number; warmupSeconds: number; meRequestsPerSecond: number };
 }
 
 export interface ServerFigures {
@@ -29,8 +29,17 @@ export interface HttpResult {
   bare: ServerFigures;
   /** The rate both fixed-rate runs used. */
   fixedRequestsPerSecond: number;
-  login: LoadResult;
+  login: LoginFigures;
   membersPage: MembersPageFigures;
+}
+
+/** Logins at saturation, and `me` at a fixed rate alone and during such a login burst. */
+export interface LoginFigures {
+  throughput: LoadResult;
+  meRequestsPerSecond: number;
+  meIdle: LoadResult;
+  meDuringLogins: LoadResult;
+  loginsDuringMe: LoadResult;
 }
 
 /** `company(id) { members(first: 50) … }` on our server, and `me` again at the members page's fixed rate. */
@@ -49,7 +58,8 @@ export async function measureHttp(plan: HttpPlan, user: BenchUser): Promise<Http
   const server = await startServerProcess({
     name: "user-management server",
     entry: "src/main.ts",
-    env: { DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    // The login phase signs one account in from one address thousands of times: it measures a login's cost, not the limiter.
+    env: { DATA_DIR: dataDir, LOG_LEVEL: "warn", RATE_LIMIT_LOGIN_PER_IP: "off", RATE_LIMIT_LOGIN_PER_ACCOUNT: "off" },
   });
   const ownerToken = await register(server, user);
   const headers = { authorization: `Bearer ${ownerToken}` };
@@ -58,7 +68,7 @@ export async function measureHttp(plan: HttpPlan, user: BenchUser): Promise<Http
   const oursSaturation = await measureSaturation(plan, oursLoad);
   const fixedRequestsPerSecond = fixedRateFor(plan, oursSaturation.requestsPerSecond);
   const ours = { saturation: oursSaturation, fixedRate: await measureFixedRate(plan, oursLoad, fixedRequestsPerSecond) };
-  const login = await measureLogin(plan, server, user);
+  const login = await measureLogin(plan, server, user, oursLoad);
   const membersPage = await measureMembersPage(plan, server, ownerToken, oursLoad);
   await server.stop();
 
@@ -113,12 +123,16 @@ function fixedRateFor(plan: HttpPlan, oursSaturationPerSecond: number): number {
   return Math.min(plan.fixedRate.preferredRequestsPerSecond, halfOfSaturation);
 }
 
-async function measureLogin(plan: HttpPlan, server: ServerProcess, user: BenchUser): Promise<LoadResult> {
+async function measureLogin(plan: HttpPlan, server: ServerProcess, user: BenchUser, meLoad: GraphQLLoad): Promise<LoginFigures> {
   const body = JSON.stringify({ query: loginMutation, variables: { input: { email: user.email, password: user.password } } });
   const load = { url: server.url, body, isCorrect: (text: string) => text.includes(`"accessToken":"`) };
   await expectCorrect(load);
   await runLoad(load, { connections: plan.login.connections, durationSeconds: plan.login.warmupSeconds });
-  return runLoad(load, plan.login);
+  const throughput = await runLoad(load, plan.login);
+  const meAtRate = { connections: plan.fixedRate.connections, durationSeconds: plan.login.durationSeconds, overallRate: plan.login.meRequestsPerSecond };
+  const meIdle = await runLoad(meLoad, meAtRate);
+  const [meDuringLogins, loginsDuringMe] = await Promise.all([runLoad(meLoad, meAtRate), runLoad(load, plan.login)]);
+  return { throughput, meRequestsPerSecond: plan.login.meRequestsPerSecond, meIdle, meDuringLogins, loginsDuringMe };
 }
 
 async function register(server: ServerProcess, user: BenchUser): Promise<string> {

@@ -46,7 +46,13 @@ export function printReport(results: BenchResults): void {
     loadRow("login mutation over HTTP", login.throughput),
     [`argon2id hash, one core (${params})`, `${argon2id.hash.opsPerSecond}`, ms(argon2id.hash.p50Micros), ms(argon2id.hash.p99Micros), ""],
     [`argon2id verify, one core`, `${argon2id.verify.opsPerSecond}`, ms(argon2id.verify.p50Micros), ms(argon2id.verify.p99Micros), ""],
+    [`argon2id verify, ${argon2id.parallelVerify.concurrency} in flight`, `${argon2id.parallelVerify.opsPerSecond}`, "", "", ""],
     ["logins/s ÷ verifies/s on one core", `${login.loginsPerArgon2VerifyOnOneCore ?? "n/a"}`, "", "", ""],
+    [`logins/s ÷ verifies/s, ${argon2id.parallelVerify.concurrency} in flight`, `${login.loginsPerParallelVerify ?? "n/a"}`, "", "", `target ≥ ${login.targets.loginsPerParallelVerify}`],
+    loadRow(`me at ${login.meRequestsPerSecond} req/s, idle`, login.meIdle),
+    loadRow(`me at ${login.meRequestsPerSecond} req/s, during logins`, login.meDuringLogins),
+    loadRow("logins during that", login.loginsDuringMe),
+    ["me p99 during logins ÷ idle", "", "", `${login.meP99DuringLoginsOverIdle ?? "n/a"}`, `target ≤ ${login.targets.meP99DuringLoginsOverIdle}`],
   ];
   printTable("4. Login", loginRows);
 

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     warmupSeconds: 3,
     saturation: { connections: 50, durationSeconds: 10 },
     fixedRate: { connections: 10, durationSeconds: 10, preferredRequestsPerSecond: 1_000 },
-    login: { connections: 10, durationSeconds: 10, warmupSeconds: 2 },
+    login: { connections: 10, durationSeconds: 10, warmupSeconds: 2, meRequestsPerSecond: 200 },
   };
   const user = { email: `bench-${randomUUID()}@example.com`, password: `Bench-${randomUUID()}`, fullName: "Bench User" };
 
@@ -37,14 +37,16 @@ async function main(): Promise<void> {
   progress("in process: SQL statements per request (me, members page)");
   const sqlPerRequest = await measureSqlPerRequest({ dataDir: await makeTempDir("um-bench-sql-"), requests: 20 });
   progress("in process: argon2id");
-  const passwordHashing = await measurePasswordHashing(passwordHashingDurationMs);
+  const passwordHashing = await measurePasswordHashing(passwordHashingDurationMs, plan.login.connections);
 
   const loads = {
     "ours, saturation": http.ours.saturation,
     "bare, saturation": http.bare.saturation,
     "ours, fixed rate": http.ours.fixedRate,
     "bare, fixed rate": http.bare.fixedRate,
-    login: http.login,
+    login: http.login.throughput,
+    "me during logins": http.login.meDuringLogins,
+    "logins during me": http.login.loginsDuringMe,
     "members page, saturation": http.membersPage.saturation,
     "members page, fixed rate": http.membersPage.fixedRate,
     "me at the members page's rate": http.membersPage.meAtSameRate,
