@@ -3,12 +3,14 @@ import { createSessionGuard, type SessionGuard } from "./modules/auth/session-gu
 import type { AccountDeps } from "./modules/auth/account.service";
 import type { MfaDeps } from "./modules/auth/mfa.service";
 import type { SessionsDeps } from "./modules/auth/sessions.service";
+import type { SsoDeps } from "./modules/auth/sso.service";
 import type { CompaniesDeps } from "./modules/companies/companies.deps";
 import { principalFromClaims, type Principal } from "./permissions/principal";
 import { createCache, type Cache } from "./platform/cache/cache";
 import { openDatabase, type Database } from "./platform/db/database";
 import { createTxtLookup } from "./platform/dns/txt-records";
 import { createMailer, type Mailer } from "./platform/mail/mailer";
+import { createIdTokenVerifier } from "./platform/oidc/id-tokens";
 import { createSecretBox, loadSecretBoxKey } from "./platform/secret-box";
 import { unauthenticatedRequest } from "./platform/errors";
 import type { Logger } from "./platform/logger";
@@ -40,7 +42,7 @@ export interface AppDeps {
   authenticate(authorization: string | undefined): Promise<Principal | null>;
 }
 
-export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps & MfaDeps;
+export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps & MfaDeps & SsoDeps;
 
 export async function openDependencies(config: Config, logger: Logger): Promise<AppDeps> {
   const database = await openDatabase(config.database, { logger, migrate: true });
@@ -64,7 +66,8 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
   const secretBox = createSecretBox(
     await loadSecretBoxKey({ configured: config.secretEncryptionKey, dataDir: config.dataDir, requireConfigured: config.isProduction }),
   );
-  const services: ServiceDeps = { prisma: database.prisma, cache, tokens, guard, mailer, lookupTxt, secretBox, config, logger };
+  const idTokens = createIdTokenVerifier({ timeoutMs: config.sso.jwksTimeoutMs });
+  const services: ServiceDeps = { prisma: database.prisma, cache, tokens, guard, mailer, lookupTxt, secretBox, idTokens, config, logger };
 
   async function authenticate(authorization: string | undefined): Promise<Principal | null> {
     if (authorization === undefined) return null;

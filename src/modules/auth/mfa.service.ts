@@ -8,6 +8,7 @@ import type { Logger } from "../../platform/logger";
 import type { Mailer } from "../../platform/mail/mailer";
 import type { SecretBox } from "../../platform/secret-box";
 import { recordAudit, type Actor, type ClientInfo } from "../security/audit.service";
+import type { IdentityRef } from "./new-account";
 import { consumeOneTimeToken, issueOneTimeToken } from "./one-time-tokens";
 
 export interface MfaDeps {
@@ -155,27 +156,56 @@ export async function needsSecondFactor(deps: { prisma: PrismaClient }, userId: 
   return (await findMfaEnabled(deps, [userId]))[0] === true;
 }
 
-/** A short-lived, single-use challenge for the second step of a sign-in; its id is returned once, stored hashed. */
-export function openMfaChallenge(deps: MfaDeps, userId: string): Promise<string> {
-  return issueOneTimeToken(deps.prisma, { userId, purpose: "MFA_CHALLENGE", ttlSeconds: deps.config.mfa.challengeTtlSeconds, at: new Date(), payload: { failures: 0 } });
+/** What a challenge remembers: wrong codes so far, and the SSO identity to link once it is passed. */
+interface ChallengePayload {
+  failures?: number;
+  pendingLink?: IdentityRef;
+}
+
+function challengePayloadJson(payload: ChallengePayload): Prisma.InputJsonObject {
+  const link = payload.pendingLink;
+  return {
+    failures: payload.failures ?? 0,
+    ...(link ? { pendingLink: { provider: link.provider, issuer: link.issuer, subject: link.subject, email: link.email } } : {}),
+  };
+}
+
+/**
+ * A short-lived, single-use challenge for the second step of a sign-in; its id is returned once, stored hashed.
+ * `pendingLink` is an SSO identity that gets linked to the account only when the challenge is passed.
+ */
+export function openMfaChallenge(deps: MfaDeps, userId: string, pendingLink?: IdentityRef): Promise<string> {
+  return issueOneTimeToken(deps.prisma, {
+    userId,
+    purpose: "MFA_CHALLENGE",
+    ttlSeconds: deps.config.mfa.challengeTtlSeconds,
+    at: new Date(),
+    payload: challengePayloadJson({ failures: 0, pendingLink }),
+  });
 }
 
 /**
  * Answers a sign-in challenge with a TOTP or recovery code; returns the user once it is passed. A challenge
  * is used up by its answer, or by too many wrong codes.
  */
-export async function passMfaChallenge(deps: MfaDeps, challengeId: string, code: string, client: ClientInfo): Promise<string> {
+export async function passMfaChallenge(
+  deps: MfaDeps,
+  challengeId: string,
+  code: string,
+  client: ClientInfo,
+): Promise<{ userId: string; pendingLink: IdentityRef | null }> {
   const unknown = new DomainError(ErrorCode.INVALID_MFA_CHALLENGE, "This sign-in has expired; sign in again", ["challengeId"]);
   const hash = challengeId && challengeId.length <= 128 ? sha256Hex(challengeId) : null;
   const challenge = hash
     ? await deps.prisma.oneTimeToken.findFirst({ where: { tokenHash: hash, purpose: "MFA_CHALLENGE", usedAt: null, expiresAt: { gt: new Date() } } })
     : null;
   if (!challenge) throw unknown;
+  const payload = (challenge.payload ?? {}) as ChallengePayload;
   if (!(await acceptSecondFactor(deps, challenge.userId, code))) {
-    const failures = Number((challenge.payload as { failures?: number } | null)?.failures ?? 0) + 1;
+    const failures = Number(payload.failures ?? 0) + 1;
     await deps.prisma.oneTimeToken.update({
       where: { id: challenge.id },
-      data: { payload: { failures }, ...(failures >= challengeAttempts ? { usedAt: new Date() } : {}) },
+      data: { payload: challengePayloadJson({ ...payload, failures }), ...(failures >= challengeAttempts ? { usedAt: new Date() } : {}) },
     });
     await recordAudit(deps.prisma, { action: "auth.mfa_failed", actorId: challenge.userId, targetType: "user", targetId: challenge.userId, metadata: { failures }, client });
     throw invalidCode();
@@ -183,5 +213,5 @@ export async function passMfaChallenge(deps: MfaDeps, challengeId: string, code:
   await deps.prisma.$transaction((tx) => consumeOneTimeToken(tx, "MFA_CHALLENGE", challengeId, new Date())).catch(() => {
     throw unknown;
   });
-  return challenge.userId;
+  return { userId: challenge.userId, pendingLink: payload.pendingLink ?? null };
 }
