@@ -291,6 +291,15 @@ describe("ENTERPRISE sign-in through a company's own identity provider", () => {
     expect(other.company!.id).toBe(globex.companyId);
   });
 
+  it("lets a Google identity of a verified domain only ask to join, as an EMAIL registration would", async () => {
+    const email = `gary-${randomUUID().slice(0, 6)}@${acme.domain}`;
+    const payload = await ssoRegister({ email, registrationType: "GOOGLE", idToken: await googleToken(email) });
+    expect(payload.userErrors).toEqual([]);
+    expect(payload).toMatchObject({ assignment: "DOMAIN_MATCH", status: "REQUIRES_ADDITIONAL_VERIFICATION", company: { type: "INDIVIDUAL" } });
+    const pending = await prisma().membership.findFirstOrThrow({ where: { userId: payload.user!.id, companyId: acme.companyId } });
+    expect(pending).toMatchObject({ role: "MEMBER", status: "PENDING_APPROVAL" });
+  });
+
   it("refuses an email outside the company's verified domains, writing nothing", async () => {
     const before = await writtenRows();
     for (const email of [uniqueEmail("outsider"), `mallory@sub.${acme.domain}`]) {
