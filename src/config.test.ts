@@ -44,4 +44,20 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ SMTP_URL: "http://mail" })).toThrow(/SMTP_URL/);
     expect(() => loadConfig({ SECRET_ENCRYPTION_KEY: Buffer.alloc(16).toString("base64") })).toThrow(/SECRET_ENCRYPTION_KEY/);
   });
+  it("turns Google and Apple sign-in on only with a client id, with their public issuers and keys by default", () => {
+    expect(loadConfig({}).sso).toMatchObject({ google: null, apple: null, jwksTimeoutMs: 3000 });
+    const config = loadConfig({ GOOGLE_CLIENT_ID: "web.apps.googleusercontent.com, ios.apps.googleusercontent.com", APPLE_CLIENT_ID: "com.example.web" });
+    expect(config.sso.google).toEqual({
+      issuers: ["https://accounts.google.com", "accounts.google.com"],
+      jwksUrl: "https://www.googleapis.com/oauth2/v3/certs",
+      clientIds: ["web.apps.googleusercontent.com", "ios.apps.googleusercontent.com"],
+    });
+    expect(config.sso.apple).toEqual({ issuers: ["https://appleid.apple.com"], jwksUrl: "https://appleid.apple.com/auth/keys", clientIds: ["com.example.web"] });
+  });
+
+  it("refuses a provider's JWKS URL that is not https, allowing loopback http outside production only", () => {
+    expect(() => loadConfig({ GOOGLE_CLIENT_ID: "web", GOOGLE_JWKS_URL: "http://keys.example.com/jwks" })).toThrow(/GOOGLE_JWKS_URL/);
+    expect(loadConfig({ APPLE_CLIENT_ID: "web", APPLE_JWKS_URL: "http://127.0.0.1:9999/jwks" }).sso.apple?.jwksUrl).toBe("http://127.0.0.1:9999/jwks");
+    expect(() => loadConfig({ NODE_ENV: "production", APPLE_CLIENT_ID: "web", APPLE_JWKS_URL: "http://127.0.0.1:9999/jwks" })).toThrow(/APPLE_JWKS_URL/);
+  });
 });

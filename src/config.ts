@@ -2,12 +2,15 @@ import path from "node:path";
 import { z } from "zod";
 import type { LoginRiskPolicy } from "./modules/security/login-risk";
 import type { Limit, RateLimitSettings } from "./platform/rate-limit";
+import { isAllowedProviderUrl, type OidcProvider } from "./platform/oidc/id-tokens";
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-const list = z
-  .string()
-  .default("")
-  .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean));
+const listOf = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean));
+const list = listOf("");
 
 /** Parses `points/seconds` (e.g. `10/60`) or `off`. */
 function parseLimit(text: string): Limit | undefined {
@@ -101,6 +104,13 @@ const environmentSchema = z.object({
   RATE_LIMIT_MFA_PER_ACCOUNT: limit("10/300"),
   RATE_LIMIT_REFRESH_PER_IP: limit("120/60"),
   RATE_LIMIT_REFRESH_PER_ACCOUNT: limit("30/60"),
+  GOOGLE_CLIENT_ID: list,
+  GOOGLE_ISSUER: listOf("https://accounts.google.com,accounts.google.com"),
+  GOOGLE_JWKS_URL: z.string().default("https://www.googleapis.com/oauth2/v3/certs"),
+  APPLE_CLIENT_ID: list,
+  APPLE_ISSUER: listOf("https://appleid.apple.com"),
+  APPLE_JWKS_URL: z.string().default("https://appleid.apple.com/auth/keys"),
+  OIDC_JWKS_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
 });
 
 /** Environment variables the config reads, by name. */
@@ -114,9 +124,10 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     throw new Error(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   }
   const env = parsed.data;
+  const isProduction = env.NODE_ENV === "production";
   return {
     env: env.NODE_ENV,
-    isProduction: env.NODE_ENV === "production",
+    isProduction,
     service: { name: "user-management", version: env.SERVICE_VERSION },
     http: {
       host: env.HOST,
@@ -154,6 +165,11 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       acceptUrl: appLink(env.PUBLIC_APP_URL, "invitations/accept"),
     },
     dns: { servers: env.DNS_SERVERS, timeoutMs: env.DNS_TIMEOUT_MS },
+    sso: {
+      google: socialProvider("GOOGLE", env.GOOGLE_CLIENT_ID, env.GOOGLE_ISSUER, env.GOOGLE_JWKS_URL, isProduction),
+      apple: socialProvider("APPLE", env.APPLE_CLIENT_ID, env.APPLE_ISSUER, env.APPLE_JWKS_URL, isProduction),
+      jwksTimeoutMs: env.OIDC_JWKS_TIMEOUT_MS,
+    },
     secretEncryptionKey: env.SECRET_ENCRYPTION_KEY,
     operators: { userIds: env.PLATFORM_OPERATOR_IDS.map((id) => id.toLowerCase()) },
     lockout: {
@@ -205,6 +221,16 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
 }
 
 export type Config = ReturnType<typeof loadConfig>;
+
+/** A sign-in provider from config; without a client id it is off (registration answers UNSUPPORTED_REGISTRATION_TYPE). */
+function socialProvider(name: string, clientIds: string[], issuers: string[], jwksUrl: string, isProduction: boolean): OidcProvider | null {
+  if (clientIds.length === 0) return null;
+  if (issuers.length === 0) throw new Error(`Invalid configuration:\n  ${name}_ISSUER: needs at least one issuer`);
+  if (!isAllowedProviderUrl(jwksUrl, isProduction)) {
+    throw new Error(`Invalid configuration:\n  ${name}_JWKS_URL: must be an https URL (http only to loopback outside production)`);
+  }
+  return { issuers, jwksUrl, clientIds };
+}
 
 /** A page of the frontend, relative to its own path, so an app served under /app/ gets /app/<page>. */
 function appLink(appUrl: string, page: string): string {

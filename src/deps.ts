@@ -4,6 +4,7 @@ import type { AccountDeps } from "./modules/auth/account.service";
 import type { MfaDeps } from "./modules/auth/mfa.service";
 import type { SessionsDeps } from "./modules/auth/sessions.service";
 import type { SignInRiskDeps } from "./modules/auth/sign-in-risk";
+import type { SsoDeps } from "./modules/auth/sso.service";
 import type { CompaniesDeps } from "./modules/companies/companies.deps";
 import { principalFromClaims, type Principal } from "./permissions/principal";
 import { createCache, type Cache } from "./platform/cache/cache";
@@ -11,6 +12,7 @@ import { openDatabase, type Database } from "./platform/db/database";
 import { createTxtLookup } from "./platform/dns/txt-records";
 import { createMailer, type Mailer } from "./platform/mail/mailer";
 import { createRateLimiter, type RateLimiter } from "./platform/rate-limit";
+import { createIdTokenVerifier } from "./platform/oidc/id-tokens";
 import { createSecretBox, loadSecretBoxKey } from "./platform/secret-box";
 import { unauthenticatedRequest } from "./platform/errors";
 import type { Logger } from "./platform/logger";
@@ -43,7 +45,7 @@ export interface AppDeps {
   authenticate(authorization: string | undefined): Promise<Principal | null>;
 }
 
-export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps & MfaDeps & SignInRiskDeps;
+export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps & MfaDeps & SignInRiskDeps & SsoDeps;
 
 export async function openDependencies(config: Config, logger: Logger): Promise<AppDeps> {
   const database = await openDatabase(config.database, { logger, migrate: true });
@@ -73,7 +75,8 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
     namespace: config.redis?.namespace ?? "user-management",
     logger: logger.child({ component: "rate-limit" }),
   });
-  const services: ServiceDeps = { prisma: database.prisma, cache, tokens, guard, mailer, rateLimiter, lookupTxt, secretBox, config, logger };
+  const idTokens = createIdTokenVerifier({ timeoutMs: config.sso.jwksTimeoutMs });
+  const services: ServiceDeps = { prisma: database.prisma, cache, tokens, guard, mailer, rateLimiter, lookupTxt, secretBox, idTokens, config, logger };
 
   async function authenticate(authorization: string | undefined): Promise<Principal | null> {
     if (authorization === undefined) return null;

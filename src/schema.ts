@@ -12,6 +12,7 @@ import { Company } from "./modules/companies/companies.types";
 import { companyReference } from "./modules/companies/companies.reference";
 import { InvitationsResolver } from "./modules/companies/invitations.resolver";
 import { MembershipConnectionResolver, MembershipsResolver } from "./modules/companies/memberships.resolver";
+import { SsoProvidersResolver } from "./modules/companies/sso-providers.resolver";
 import { AuditResolver } from "./modules/security/audit.resolver";
 import { OperatorsResolver } from "./modules/security/operators.resolver";
 import { SecurityEventsResolver } from "./modules/security/security-events.resolver";
@@ -32,6 +33,7 @@ const resolvers = [
   MembershipsResolver,
   MembershipConnectionResolver,
   InvitationsResolver,
+  SsoProvidersResolver,
   AuditResolver,
   OperatorsResolver,
   SecurityEventsResolver,

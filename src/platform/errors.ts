@@ -89,6 +89,28 @@ export const ErrorCode = {
   STEP_UP_REQUIRED: "STEP_UP_REQUIRED",
   /** The company requires MFA and this session has not proven a second factor: enrol (enrollTotp, confirmTotp) or sign in with it, then refresh the token. */
   MFA_ENROLMENT_REQUIRED: "MFA_ENROLMENT_REQUIRED",
+  /** An OIDC ID token that is malformed, not signed by the provider's keys, or issued by or for someone else. */
+  INVALID_ID_TOKEN: "INVALID_ID_TOKEN",
+  /** An OIDC ID token past its expiry: sign in with the provider again. */
+  ID_TOKEN_EXPIRED: "ID_TOKEN_EXPIRED",
+  /** An OIDC ID token whose nonce is not the one the client's sign-in started with (a replayed token). */
+  ID_TOKEN_NONCE_MISMATCH: "ID_TOKEN_NONCE_MISMATCH",
+  /** An OIDC ID token without an email the provider has verified. */
+  EMAIL_NOT_VERIFIED: "EMAIL_NOT_VERIFIED",
+  /** Registration whose `email` is not the one in the ID token. */
+  ID_TOKEN_EMAIL_MISMATCH: "ID_TOKEN_EMAIL_MISMATCH",
+  /** An ENTERPRISE ID token whose issuer and client id no company has configured. */
+  SSO_PROVIDER_NOT_CONFIGURED: "SSO_PROVIDER_NOT_CONFIGURED",
+  /** The identity provider's keys could not be fetched in time; try again. */
+  SSO_PROVIDER_UNAVAILABLE: "SSO_PROVIDER_UNAVAILABLE",
+  /** Another company already uses this identity provider (issuer and client id). */
+  SSO_PROVIDER_TAKEN: "SSO_PROVIDER_TAKEN",
+  /** An identity provider URL that is not https (http only to loopback outside production). */
+  INVALID_PROVIDER_URL: "INVALID_PROVIDER_URL",
+  /** An ENTERPRISE identity for an email outside the company's verified domains. */
+  SSO_DOMAIN_NOT_ALLOWED: "SSO_DOMAIN_NOT_ALLOWED",
+  /** SSO for an email that has an account: give its password (then its second factor) to link the two. */
+  ACCOUNT_LINK_REQUIRED: "ACCOUNT_LINK_REQUIRED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

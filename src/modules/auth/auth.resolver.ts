@@ -13,15 +13,16 @@ export class AuthResolver {
   @Mutation(() => RegisterPayload)
   async register(@Arg("input", () => RegisterInput) input: RegisterInput, @Ctx() context: RequestContext): Promise<RegisterPayload> {
     try {
-      const registered = await register(context.deps.services, input, clientOf(context));
-      await context.actAs(registered.tokens.accessToken);
-      return {
-        ...registered,
-        company: await context.loaders.companyById.load(registered.companyId),
-        userErrors: [],
-      };
+      const outcome = await register(context.deps.services, input, clientOf(context));
+      if (outcome.kind === "mfa_required") return { mfaRequired: true, mfaChallengeId: outcome.mfaChallengeId, userErrors: [] };
+      await context.actAs(outcome.tokens.accessToken);
+      const company = await context.loaders.companyById.load(outcome.companyId);
+      if (outcome.kind === "signed_in") {
+        return { user: outcome.user, tokens: outcome.tokens, status: outcome.user.verificationStatus, company, mfaRequired: false, userErrors: [] };
+      }
+      return { ...outcome, company, mfaRequired: false, userErrors: [] };
     } catch (error) {
-      return { userErrors: userErrorsFrom(error) };
+      return { mfaRequired: false, userErrors: userErrorsFrom(error) };
     }
   }
 

@@ -12,6 +12,7 @@ registerEnumType(CompanyAssignment, {
   valuesConfig: {
     INVITATION: { description: "Joined the inviting company with the invited role; the session starts there." },
     DOMAIN_MATCH: { description: "The email's domain is verified by a company: membership awaits an ADMIN's approval." },
+    ENTERPRISE_SSO: { description: "Signed up through a company's own identity provider (ENTERPRISE): a MEMBER of it; the session starts there." },
     INDIVIDUAL: { description: "Only the user's own individual workspace." },
   },
 });
@@ -36,7 +37,7 @@ export class RegisterInput {
   @Field(() => EmailAddressResolver)
   email!: string;
 
-  @Field(() => String, { nullable: true, description: "Required for EMAIL: 12 to 128 characters." })
+  @Field(() => String, { nullable: true, description: "Required for EMAIL: 12 to 128 characters. With an idToken: the password of the account to link it to." })
   password?: string | null;
 
   @Field(() => String)
@@ -45,8 +46,14 @@ export class RegisterInput {
   @Field(() => RegistrationType, { nullable: true, defaultValue: RegistrationType.EMAIL })
   registrationType?: RegistrationType | null;
 
-  @Field(() => String, { nullable: true, description: "OIDC ID token, for GOOGLE / APPLE / ENTERPRISE." })
+  @Field(() => String, {
+    nullable: true,
+    description: "OIDC ID token, for GOOGLE / APPLE / ENTERPRISE. A known identity signs in; an email with an account is linked only with its password (then MFA).",
+  })
   idToken?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The nonce sent to the identity provider; when given, the ID token must carry it." })
+  nonce?: string | null;
 
   @Field(() => String, { nullable: true })
   invitationCode?: string | null;
@@ -69,7 +76,7 @@ export class RegisterPayload {
   @Field(() => VerificationStatus, { nullable: true, description: "REQUIRES_ADDITIONAL_VERIFICATION while a domain join awaits approval." })
   status?: VerificationStatus | null;
 
-  @Field(() => CompanyAssignment, { nullable: true })
+  @Field(() => CompanyAssignment, { nullable: true, description: "Null when the call signed in an existing account (SSO) instead of creating one." })
   assignment?: CompanyAssignment | null;
 
   @Field(() => Company, { nullable: true, description: "The company the new session acts in." })
@@ -77,6 +84,12 @@ export class RegisterPayload {
 
   @Field(() => ID, { nullable: true, description: "The company whose ADMINs must approve the membership (DOMAIN_MATCH)." })
   pendingCompanyId?: string | null;
+
+  @Field(() => Boolean, { description: "SSO into an account with MFA: no tokens yet; answer mfaChallengeId with verifyMfa." })
+  mfaRequired!: boolean;
+
+  @Field(() => String, { nullable: true, description: "Pass to verifyMfa when mfaRequired is true." })
+  mfaChallengeId?: string | null;
 
   @Field(() => [UserError])
   userErrors!: UserError[];

@@ -9,6 +9,7 @@ import type { Mailer } from "../../platform/mail/mailer";
 import type { RateLimiter } from "../../platform/rate-limit";
 import type { SecretBox } from "../../platform/secret-box";
 import { recordAudit, type Actor, type ClientInfo, type SessionActor } from "../security/audit.service";
+import type { IdentityRef } from "./new-account";
 import { consumeOneTimeToken, issueOneTimeToken } from "./one-time-tokens";
 import { requireRecentProof } from "./recent-proof";
 
@@ -168,30 +169,50 @@ export async function needsSecondFactor(deps: { prisma: PrismaClient }, userId: 
 /** How a challenge is answered: the authenticator app, or a code mailed for this one sign-in. */
 export type ChallengeMethod = "TOTP" | "EMAIL_CODE";
 
+/** What a challenge remembers: wrong codes so far, how it is answered, and the SSO identity to link once it is passed. */
 interface ChallengePayload {
-  failures: number;
-  method: ChallengeMethod;
+  failures?: number;
+  method?: ChallengeMethod;
   /** EMAIL_CODE: SHA-256 of `<challenge id>:<code>`, so the row alone cannot be used to find the code. */
   codeHash?: string;
+  pendingLink?: IdentityRef;
+  /** How the sign-in began: a password, or an identity provider's token (the tokens' first `amr`). */
+  firstFactor?: FirstFactor;
+}
+
+export type FirstFactor = "pwd" | "sso";
+
+function challengePayloadJson(payload: ChallengePayload): Prisma.InputJsonObject {
+  const link = payload.pendingLink;
+  return {
+    failures: payload.failures ?? 0,
+    method: payload.method ?? "TOTP",
+    firstFactor: payload.firstFactor ?? "pwd",
+    ...(payload.codeHash ? { codeHash: payload.codeHash } : {}),
+    ...(link ? { pendingLink: { provider: link.provider, issuer: link.issuer, subject: link.subject, email: link.email } } : {}),
+  };
 }
 
 const emailCodeHash = (challengeId: string, code: string) => sha256Hex(`${challengeId}:${code.trim()}`);
 
 /**
  * A short-lived, single-use challenge for the second step of a sign-in; its id is returned once, stored
- * hashed. With EMAIL_CODE a 6-digit code goes to the user's address.
+ * hashed. With EMAIL_CODE a 6-digit code goes to the user's address. `pendingLink` is an SSO identity that
+ * gets linked to the account only when the challenge is passed.
  */
-export async function openMfaChallenge(deps: MfaDeps, userId: string, method: ChallengeMethod = "TOTP"): Promise<string> {
-  const at = new Date();
+export async function openMfaChallenge(
+  deps: MfaDeps,
+  userId: string,
+  options: { method?: ChallengeMethod; pendingLink?: IdentityRef; firstFactor?: FirstFactor } = {},
+): Promise<string> {
+  const { method = "TOTP", pendingLink, firstFactor } = options;
   const ttlSeconds = deps.config.mfa.challengeTtlSeconds;
-  if (method === "TOTP") return issueOneTimeToken(deps.prisma, { userId, purpose: "MFA_CHALLENGE", ttlSeconds, at, payload: { failures: 0, method } });
+  const common = { userId, purpose: "MFA_CHALLENGE" as const, ttlSeconds, at: new Date() };
+  if (method === "TOTP") return issueOneTimeToken(deps.prisma, { ...common, payload: challengePayloadJson({ method, pendingLink, firstFactor }) });
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
   const challengeId = await issueOneTimeToken(deps.prisma, {
-    userId,
-    purpose: "MFA_CHALLENGE",
-    ttlSeconds,
-    at,
-    payload: (id) => ({ failures: 0, method, codeHash: emailCodeHash(id, code) }),
+    ...common,
+    payload: (id) => challengePayloadJson({ method, pendingLink, firstFactor, codeHash: emailCodeHash(id, code) }),
   });
   await notify(
     deps,
@@ -203,10 +224,15 @@ export async function openMfaChallenge(deps: MfaDeps, userId: string, method: Ch
 }
 
 /**
- * Answers a sign-in challenge with a TOTP or recovery code; returns the user once it is passed. A challenge
- * is used up by its answer, or by too many wrong codes.
+ * Answers a sign-in challenge with a TOTP or recovery code (or the mailed code); returns the user once it is
+ * passed. A challenge is used up by its answer, or by too many wrong codes.
  */
-export async function passMfaChallenge(deps: MfaDeps, challengeId: string, code: string, client: ClientInfo): Promise<{ userId: string; method: ChallengeMethod }> {
+export async function passMfaChallenge(
+  deps: MfaDeps,
+  challengeId: string,
+  code: string,
+  client: ClientInfo,
+): Promise<{ userId: string; method: ChallengeMethod; firstFactor: FirstFactor; pendingLink: IdentityRef | null }> {
   const unknown = new DomainError(ErrorCode.INVALID_MFA_CHALLENGE, "This sign-in has expired; sign in again", ["challengeId"]);
   await deps.rateLimiter.consume("mfa", { ip: client.ip });
   const hash = challengeId && challengeId.length <= 128 ? sha256Hex(challengeId) : null;
@@ -215,17 +241,17 @@ export async function passMfaChallenge(deps: MfaDeps, challengeId: string, code:
     : null;
   if (!challenge) throw unknown;
   await deps.rateLimiter.consume("mfa", { account: challenge.userId });
-  const payload = challenge.payload as Partial<ChallengePayload> | null;
-  const method = payload?.method ?? "TOTP";
+  const payload = (challenge.payload ?? {}) as ChallengePayload;
+  const method = payload.method ?? "TOTP";
   const passed =
     method === "EMAIL_CODE"
-      ? Boolean(payload?.codeHash) && /^\d{6}$/.test(code.trim()) && safeEqual(payload!.codeHash!, emailCodeHash(challengeId, code))
+      ? Boolean(payload.codeHash) && /^\d{6}$/.test(code.trim()) && safeEqual(payload.codeHash!, emailCodeHash(challengeId, code))
       : await acceptSecondFactor(deps, challenge.userId, code);
   if (!passed) {
-    const failures = Number(payload?.failures ?? 0) + 1;
+    const failures = Number(payload.failures ?? 0) + 1;
     await deps.prisma.oneTimeToken.update({
       where: { id: challenge.id },
-      data: { payload: { ...payload, failures }, ...(failures >= challengeAttempts ? { usedAt: new Date() } : {}) },
+      data: { payload: challengePayloadJson({ ...payload, failures }), ...(failures >= challengeAttempts ? { usedAt: new Date() } : {}) },
     });
     await recordAudit(deps.prisma, { action: "auth.mfa_failed", actorId: challenge.userId, targetType: "user", targetId: challenge.userId, metadata: { failures }, client });
     throw invalidCode();
@@ -233,7 +259,7 @@ export async function passMfaChallenge(deps: MfaDeps, challengeId: string, code:
   await deps.prisma.$transaction((tx) => consumeOneTimeToken(tx, "MFA_CHALLENGE", challengeId, new Date())).catch(() => {
     throw unknown;
   });
-  return { userId: challenge.userId, method };
+  return { userId: challenge.userId, method, firstFactor: payload.firstFactor ?? "pwd", pendingLink: payload.pendingLink ?? null };
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -29,7 +29,8 @@ async function loadLoginHistory(prisma: PrismaClient, userId: string, at: Date):
     prisma.loginAttempt.count({ where: { userId, success: false, createdAt: { gt: new Date(at.getTime() - hourMs) } } }),
     prisma.session.count({ where: { userId, revokedAt: null, idleExpiresAt: { gt: at }, absoluteExpiresAt: { gt: at } } }),
     prisma.loginAttempt.findMany({
-      where: { userId, success: true, reason: null },
+      // Completed sign-ins only: by password (no reason) or through an identity provider (sso_<provider>).
+      where: { userId, success: true, OR: [{ reason: null }, { reason: { startsWith: "sso_" } }] },
       orderBy: { createdAt: "desc" },
       take: historyDepth,
       select: { ip: true, userAgent: true, createdAt: true },
