@@ -58,7 +58,9 @@ try {
   const ring = await createKeyRing({ store, accessTokenTtlSeconds, logger });
   console.log(`Signing: ${ring.signingKey().kid}`);
   console.log(`Published (JWKS): ${ring.publicKeys().map((key) => key.kid).join(", ")}`);
-  if (!config.redis) console.log(`No REDIS_URL: running servers pick the change up within JWT_KEYS_RELOAD_SECONDS (${config.tokens.keysReloadIntervalMs / 1000} s).`);
+  if (!config.redis && config.database.kind === "postgres") {
+    console.log(`No REDIS_URL: running servers pick the change up within JWT_KEYS_RELOAD_SECONDS (${config.tokens.keysReloadIntervalMs / 1000} s).`);
+  }
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   exitCode = 1;
