@@ -15,6 +15,7 @@ import {
   type KeyStore,
   memoryKeyStore,
   rotateSigningKey,
+  signingKeysChannel,
   type StoredSigningKey,
   withdrawSigningKey,
 } from "../src/platform/tokens";
@@ -267,6 +268,24 @@ describe("keepKeyRingCurrent", () => {
       await expect(tokens.verifyAccessToken(token)).rejects.toMatchObject({ reason: "unknown_kid" });
     } finally {
       for (const stop of stops) stop();
+      await cache.close();
+    }
+  });
+
+  it("still reloads on a malformed message, and logs it", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({ level: "warn", destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+    const cache = await createCache({ logger });
+    const store = memoryKeyStore([], clock);
+    const ring = await createKeyRing({ store, accessTokenTtlSeconds: ttl, clock });
+    const stop = keepKeyRingCurrent({ ring, cache, reloadIntervalMs: 3_600_000, logger });
+    try {
+      const { kid } = await rotateSigningKey(store, { activationDelaySeconds: 60, clock });
+      await cache.publish(signingKeysChannel, "null");
+      await vi.waitFor(() => expect(kids(ring)).toContain(kid));
+      expect(lines).toEqual([expect.objectContaining({ msg: "malformed signing-keys message; reloading anyway" })]);
+    } finally {
+      stop();
       await cache.close();
     }
   });

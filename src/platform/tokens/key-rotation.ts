@@ -56,16 +56,11 @@ export async function announceSigningKeysChanged(cache: Cache, withdrawn: string
 export function keepKeyRingCurrent(options: { ring: KeyRing; cache: Cache; reloadIntervalMs: number; logger: Logger }): () => void {
   const { ring, cache, reloadIntervalMs, logger } = options;
   const unsubscribe = cache.subscribe(signingKeysChannel, async (raw) => {
-    let message: SigningKeysChanged;
-    try {
-      message = JSON.parse(raw) as SigningKeysChanged;
-    } catch {
-      logger.warn({ channel: signingKeysChannel }, "ignored a malformed signing-keys message");
-      return;
-    }
-    if (Array.isArray(message.withdrawn) && message.withdrawn.length > 0) ring.forget(message.withdrawn.filter((kid) => typeof kid === "string"));
+    const withdrawn = withdrawnKids(raw);
+    if (withdrawn === undefined) logger.warn({ channel: signingKeysChannel }, "malformed signing-keys message; reloading anyway");
+    if (withdrawn?.length) ring.forget(withdrawn);
     await ring.reload();
-    logger.info({ kids: ring.publicKeys().map((key) => key.kid), withdrawn: message.withdrawn }, "signing keys reloaded");
+    logger.info({ kids: ring.publicKeys().map((key) => key.kid), withdrawn }, "signing keys reloaded");
   });
   const timer = setInterval(() => void ring.reload(), reloadIntervalMs);
   timer.unref();
@@ -73,4 +68,14 @@ export function keepKeyRingCurrent(options: { ring: KeyRing; cache: Cache; reloa
     clearInterval(timer);
     unsubscribe();
   };
+}
+
+function withdrawnKids(raw: string): string[] | undefined {
+  try {
+    const message = JSON.parse(raw) as Partial<SigningKeysChanged> | null;
+    if (message?.type !== "signing-keys-changed" || !Array.isArray(message.withdrawn)) return undefined;
+    return message.withdrawn.filter((kid): kid is string => typeof kid === "string");
+  } catch {
+    return undefined;
+  }
 }
