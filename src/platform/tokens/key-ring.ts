@@ -44,9 +44,9 @@ export async function createKeyRing({ store, accessTokenTtlSeconds, logger, cloc
   const forgotten = new Set<string>();
 
   async function read(): Promise<Keys> {
-    const stored = (await store.load()).filter((key) => !forgotten.has(key.kid));
-    const imported = await Promise.all(stored.map(importSigningKey));
-    const list = scheduleKeys(imported, accessTokenTtlSeconds);
+    const imported = await Promise.all((await store.load()).map(importSigningKey));
+    // Filtered after the last await, so a withdrawal announced while this read was under way still holds.
+    const list = scheduleKeys(imported.filter((key) => !forgotten.has(key.kid)), accessTokenTtlSeconds);
     if (!signerAt(list, clock())?.privateKey) throw new Error("No signing key is active: the key store has none that can sign now");
     return { list, byKid: new Map(list.map((key) => [key.kid, key])) };
   }
