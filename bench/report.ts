@@ -53,6 +53,7 @@ export function printReport(results: BenchResults): void {
     loadRow(`me at ${login.meRequestsPerSecond} req/s, during logins`, login.meDuringLogins),
     loadRow("logins during that", login.loginsDuringMe),
     ["me p99 during logins ÷ idle", "", "", `${login.meP99DuringLoginsOverIdle ?? "n/a"}`, `target ≤ ${login.targets.meP99DuringLoginsOverIdle}`],
+    [`suspicious-login check (${login.riskCheck.historyRows} earlier attempts)`, `${login.riskCheck.assessment.opsPerSecond}`, ms(login.riskCheck.assessment.p50Micros), ms(login.riskCheck.assessment.p99Micros), `target p99 < ${login.targets.riskCheckP99Ms} ms`],
   ];
   printTable("4. Login", loginRows);
 

@@ -2,12 +2,13 @@ import os from "node:os";
 import type { AuthenticateResult } from "./authenticate";
 import type { HttpPlan, HttpResult } from "./http-phases";
 import type { SqlPerRequest } from "./members-page";
+import type { LoginRiskResult } from "./login-risk";
 import type { PasswordHashingResult } from "./password-hashing";
 import type { TokenVerificationResult } from "./token-verification";
 
 export const throughputTarget = 0.4;
 /** Logins/s over argon2id verifies/s with as many in flight, and `me` p99 during a login burst over idle. */
-export const loginTargets = { loginsPerParallelVerify: 0.75, meP99DuringLoginsOverIdle: 2 };
+export const loginTargets = { loginsPerParallelVerify: 0.75, meP99DuringLoginsOverIdle: 2, riskCheckP99Ms: 2 };
 /** The members page's targets: SQL statements per request, and its fixed-rate p99 over `me`'s. */
 export const membersPageTargets = { sqlStatementsPerRequest: 3, p99OverMe: 3 };
 
@@ -17,6 +18,7 @@ export interface BenchMeasurements {
   tokenVerification: TokenVerificationResult;
   authenticate: AuthenticateResult | null;
   passwordHashing: PasswordHashingResult;
+  loginRisk: LoginRiskResult;
   sqlPerRequest: SqlPerRequest;
   notes: string[];
   elapsedSeconds: number;
@@ -81,6 +83,7 @@ export function toResults(measured: BenchMeasurements) {
       meDuringLogins: http.login.meDuringLogins,
       loginsDuringMe: http.login.loginsDuringMe,
       meP99DuringLoginsOverIdle: ratio(http.login.meDuringLogins.p99Ms, http.login.meIdle.p99Ms),
+      riskCheck: measured.loginRisk,
       targets: loginTargets,
     },
   };

@@ -49,6 +49,9 @@ const environmentSchema = z.object({
   JWT_ISSUER: z.string().min(1).default("urn:trading-platform:user-management"),
   JWT_AUDIENCE: z.string().min(1).default("urn:trading-platform"),
   JWT_SIGNING_KEYS: z.string().optional(),
+  // Default: the JWKS Cache-Control max-age, so verifiers caching the JWKS hold a new key before it signs.
+  JWT_KEY_ACTIVATION_DELAY_SECONDS: z.coerce.number().int().min(0).default(300),
+  JWT_KEYS_RELOAD_SECONDS: seconds(60),
   ACCESS_TOKEN_TTL_SECONDS: seconds(3600),
   REFRESH_TOKEN_TTL_SECONDS: seconds(30 * 24 * 3600),
   REFRESH_REUSE_GRACE_SECONDS: seconds(10),
@@ -146,6 +149,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
       signingKeys: env.JWT_SIGNING_KEYS,
+      keyActivationDelaySeconds: env.JWT_KEY_ACTIVATION_DELAY_SECONDS,
+      keysReloadIntervalMs: env.JWT_KEYS_RELOAD_SECONDS * 1000,
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
       refreshReuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,

@@ -20,10 +20,13 @@ import {
   AccessTokenError,
   bearerToken,
   createTokenService,
+  createKeyRing,
   jwksDocument,
-  loadKeyRing,
+  keepKeyRingCurrent,
+  signingKeyStore,
   type Jwks,
   type KeyRing,
+  type KeyStore,
   type TokenService,
 } from "./platform/tokens";
 
@@ -33,6 +36,8 @@ export interface AppDeps {
   logger: Logger;
   database: Database;
   cache: Cache;
+  /** Where the signing keys live: `JWT_SIGNING_KEYS`, or the shared `signing_keys` table. */
+  keyStore: KeyStore;
   keyRing: KeyRing;
   tokens: TokenService;
   guard: SessionGuard;
@@ -43,6 +48,8 @@ export interface AppDeps {
   jwks(): Jwks;
   /** The principal of a request's Authorization header; null without one, UNAUTHENTICATED for a bad one. */
   authenticate(authorization: string | undefined): Promise<Principal | null>;
+  /** Stops following changes of the key set. */
+  stopKeyReloads(): void;
 }
 
 export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps & MfaDeps & SignInRiskDeps & SsoDeps;
@@ -50,12 +57,13 @@ export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps & MfaDeps &
 export async function openDependencies(config: Config, logger: Logger): Promise<AppDeps> {
   const database = await openDatabase(config.database, { logger, migrate: true });
   const cache = await createCache({ redisUrl: config.redis?.url, namespace: config.redis?.namespace, logger });
-  const keyRing = await loadKeyRing({
-    signingKeys: config.tokens.signingKeys,
-    dataDir: config.dataDir,
-    accessTokenTtlSeconds: config.tokens.accessTokenTtlSeconds,
-    requireConfiguredKeys: config.isProduction,
-  });
+  const secretBox = createSecretBox(
+    await loadSecretBoxKey({ configured: config.secretEncryptionKey, dataDir: config.dataDir, requireConfigured: config.isProduction }),
+  );
+  const keysLogger = logger.child({ component: "signing-keys" });
+  const keyStore = signingKeyStore({ signingKeys: config.tokens.signingKeys, prisma: database.prisma, secretBox, logger: keysLogger });
+  const keyRing = await createKeyRing({ store: keyStore, accessTokenTtlSeconds: config.tokens.accessTokenTtlSeconds, logger: keysLogger });
+  const stopKeyReloads = keepKeyRingCurrent({ ring: keyRing, cache, reloadIntervalMs: config.tokens.keysReloadIntervalMs, logger: keysLogger });
   const tokens = createTokenService({
     keys: keyRing,
     issuer: config.tokens.issuer,
@@ -66,9 +74,6 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
   const guard = createSessionGuard({ prisma: database.prisma, cache, logger });
   const mailer = createMailer({ ...config.mail, logger: logger.child({ component: "mail" }) });
   const lookupTxt = createTxtLookup({ servers: config.dns.servers, timeoutMs: config.dns.timeoutMs });
-  const secretBox = createSecretBox(
-    await loadSecretBoxKey({ configured: config.secretEncryptionKey, dataDir: config.dataDir, requireConfigured: config.isProduction }),
-  );
   const rateLimiter = createRateLimiter({
     settings: config.rateLimits,
     redisUrl: config.redis?.url,
@@ -95,10 +100,26 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
     return principalFromClaims(verified);
   }
 
-  return { config, logger, database, cache, keyRing, tokens, guard, mailer, rateLimiter, services, jwks: () => jwksDocument(keyRing), authenticate };
+  return {
+    config,
+    logger,
+    database,
+    cache,
+    keyStore,
+    keyRing,
+    tokens,
+    guard,
+    mailer,
+    rateLimiter,
+    services,
+    jwks: () => jwksDocument(keyRing),
+    authenticate,
+    stopKeyReloads,
+  };
 }
 
 export async function closeDependencies(deps: AppDeps): Promise<void> {
   deps.guard.close();
+  deps.stopKeyReloads();
   await Promise.allSettled([deps.cache.close(), deps.database.close(), deps.mailer.close(), deps.rateLimiter.close()]);
 }

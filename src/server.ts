@@ -9,6 +9,7 @@ import { checkHealth } from "./health";
 import { graphqlArmor } from "./platform/graphql-armor";
 import { retryAfterPlugin } from "./platform/graphql-rate-limit";
 import { formatError, unexpectedErrorPlugin } from "./platform/graphql-errors";
+import { jwksCacheControl } from "./platform/tokens";
 import { createSchema } from "./schema";
 
 const correlationIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -67,7 +68,7 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
     return reply.code(database === "ok" ? 200 : 503).send({ status: database === "ok" ? "ready" : "not_ready" });
   });
   app.get("/.well-known/jwks.json", async (_request, reply) =>
-    reply.header("cache-control", "public, max-age=300").send(deps.jwks()),
+    reply.header("cache-control", jwksCacheControl).send(deps.jwks()),
   );
 
   return app;

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   LoginAttemptDocument,
@@ -159,7 +159,8 @@ describe.runIf(process.env.REDIS_URL)("rate limits across replicas", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const shared = { ...limits, REDIS_NAMESPACE: `um-test-${randomUUID()}` };
+    // One key store, so both replicas sign and verify with the same keys.
+    const shared = { ...limits, REDIS_NAMESPACE: `um-test-${randomUUID()}`, SECRET_ENCRYPTION_KEY: randomBytes(32).toString("base64") };
     replicas.push(await startTestServer(shared, { sharedDatabase: database }), await startTestServer(shared, { sharedDatabase: database }));
   });
 

@@ -3,7 +3,7 @@ import { fromBinary } from "@bufbuild/protobuf";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { JWTClaimsSchema } from "../src/generated/proto/user_management/v1/token_pb";
-import { createKeyRing, createTokenService, jwksDocument, loadKeyRing, memoryKeyStore } from "../src/platform/tokens";
+import { configuredKeyStore, createKeyRing, createTokenService, jwksDocument, memoryKeyStore, rotateSigningKey } from "../src/platform/tokens";
 
 const issuer = "urn:test:user-management";
 const audience = "urn:test:platform";
@@ -11,9 +11,11 @@ const ttl = 3600;
 
 describe("GET /.well-known/jwks.json body", () => {
   it("lists each accepted key's public half with kid, alg EdDSA and use sig", async () => {
-    const ring = await createKeyRing({ store: memoryKeyStore(), accessTokenTtlSeconds: ttl });
+    const store = memoryKeyStore();
+    const ring = await createKeyRing({ store, accessTokenTtlSeconds: ttl });
     const oldKid = ring.signingKey().kid;
-    const newKid = await ring.rotate();
+    const { kid: newKid } = await rotateSigningKey(store, { activationDelaySeconds: 0 });
+    await ring.reload();
     const jwks = jwksDocument(ring);
     expect(jwks.keys.map((key) => key.kid)).toEqual([newKid, oldKid]);
     for (const key of jwks.keys) {
@@ -27,13 +29,14 @@ describe("GET /.well-known/jwks.json body", () => {
     const { privateKey } = generateKeyPairSync("ed25519");
     const privateJwk = privateKey.export({ format: "jwk" });
     const pem = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-    const configured = await loadKeyRing({
-      signingKeys: JSON.stringify([{ ...privateJwk, kid: "a" }, { kid: "b", privateKeyPem: pem }]),
-      dataDir: "/nonexistent",
+    const configured = await createKeyRing({
+      store: configuredKeyStore(JSON.stringify([{ ...privateJwk, kid: "a" }, { kid: "b", privateKeyPem: pem }])),
       accessTokenTtlSeconds: ttl,
     });
-    const generated = await createKeyRing({ store: memoryKeyStore(), accessTokenTtlSeconds: ttl });
-    await generated.rotate();
+    const generatedStore = memoryKeyStore();
+    const generated = await createKeyRing({ store: generatedStore, accessTokenTtlSeconds: ttl });
+    await rotateSigningKey(generatedStore, { activationDelaySeconds: 60 });
+    await generated.reload();
     for (const ring of [configured, generated]) {
       const body = JSON.stringify(jwksDocument(ring));
       expect(body).not.toMatch(/"d"\s*:/);

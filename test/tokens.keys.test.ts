@@ -1,17 +1,23 @@
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { createCache } from "../src/platform/cache/cache";
+import { createLogger } from "../src/platform/logger";
 import {
   AccessTokenError,
   type AccessTokenInput,
+  announceSigningKeysChanged,
+  configuredKeyStore,
   createKeyRing,
   createTokenService,
-  devKeyFile,
+  generateSigningKey,
+  keepKeyRingCurrent,
   type KeyRing,
-  loadKeyRing,
+  type KeyStore,
   memoryKeyStore,
+  rotateSigningKey,
+  signingKeysChannel,
+  type StoredSigningKey,
+  withdrawSigningKey,
 } from "../src/platform/tokens";
 
 const issuer = "urn:test:user-management";
@@ -21,19 +27,16 @@ const bob: AccessTokenInput = { userId: "user-bob", companyId: "company-b", sess
 
 let now = Date.UTC(2030, 0, 1);
 const clock = () => now;
-let dataDir: string;
 
-beforeEach(async () => {
+beforeEach(() => {
   now = Date.UTC(2030, 0, 1);
-  dataDir = await mkdtemp(path.join(tmpdir(), "signing-keys-"));
-});
-afterEach(async () => {
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 const tokensFor = (keys: KeyRing, accessTokenTtlSeconds = ttl) =>
   createTokenService({ keys, issuer, audience, accessTokenTtlSeconds, clock });
 const kids = (ring: KeyRing) => ring.publicKeys().map((key) => key.kid);
+const headerKid = (token: string) => JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString()).kid as string;
+const configuredRing = (signingKeys: string) => createKeyRing({ store: configuredKeyStore(signingKeys), accessTokenTtlSeconds: ttl, clock });
 
 function ed25519() {
   const { privateKey, publicKey } = generateKeyPairSync("ed25519");
@@ -44,95 +47,131 @@ function ed25519() {
   };
 }
 
-describe("dev keystore (no JWT_SIGNING_KEYS)", () => {
-  it("generates a key on first start, readable only by its owner, and reuses it after a restart", async () => {
-    const first = await loadKeyRing({ signingKeys: undefined, dataDir, accessTokenTtlSeconds: ttl, clock });
-    const { token } = await tokensFor(first).issueAccessToken(bob);
-    const file = devKeyFile(dataDir);
-    expect(file).toBe(path.join(dataDir, "keys", "signing-keys.json"));
-    expect((await stat(file)).mode & 0o777).toBe(0o600);
+describe("rotation with an activation delay", () => {
+  const delay = 300;
 
-    const restarted = await loadKeyRing({ signingKeys: undefined, dataDir, accessTokenTtlSeconds: ttl, clock });
-    expect(restarted.signingKey().kid).toBe(first.signingKey().kid);
-    await expect(tokensFor(restarted).verifyAccessToken(token)).resolves.toMatchObject({ userId: "user-bob" });
-  });
-
-  it("lets two processes starting together end up with the same key", async () => {
-    const rings = await Promise.all([1, 2, 3].map(() => loadKeyRing({ signingKeys: undefined, dataDir, accessTokenTtlSeconds: ttl, clock })));
-    expect(new Set(rings.map((ring) => ring.signingKey().kid)).size).toBe(1);
-  });
-
-  it("refuses to fall back to generated keys when configured keys are required (production)", async () => {
-    await expect(
-      loadKeyRing({ signingKeys: undefined, dataDir, accessTokenTtlSeconds: ttl, requireConfiguredKeys: true }),
-    ).rejects.toThrow(/JWT_SIGNING_KEYS must be set/);
-    expect(await readdir(dataDir)).toEqual([]);
-  });
-
-  it("persists a rotation: after a restart the new key signs and the old one still verifies", async () => {
-    const ring = await loadKeyRing({ signingKeys: undefined, dataDir, accessTokenTtlSeconds: ttl, clock });
+  it("publishes the new key at once, signs with it only from its activation, and drops the old one a token lifetime later", async () => {
+    const store = memoryKeyStore([], clock);
+    const ring = await createKeyRing({ store, accessTokenTtlSeconds: ttl, clock });
     const oldKid = ring.signingKey().kid;
-    const { token } = await tokensFor(ring).issueAccessToken(bob);
-    const newKid = await ring.rotate();
-    expect(ring.signingKey().kid).toBe(newKid);
-    expect((await stat(devKeyFile(dataDir))).mode & 0o777).toBe(0o600);
-
-    now += 60_000;
-    const restarted = await loadKeyRing({ signingKeys: undefined, dataDir, accessTokenTtlSeconds: ttl, clock });
-    expect(restarted.signingKey().kid).toBe(newKid);
-    expect(kids(restarted)).toEqual([newKid, oldKid]);
-    await expect(tokensFor(restarted).verifyAccessToken(token)).resolves.toMatchObject({ keyId: oldKid });
-
-    now += ttl * 1000;
-    const later = await loadKeyRing({ signingKeys: undefined, dataDir, accessTokenTtlSeconds: ttl, clock });
-    expect(kids(later)).toEqual([newKid]);
-  });
-
-  it("does not overwrite a key file it cannot read", async () => {
-    await loadKeyRing({ signingKeys: undefined, dataDir, accessTokenTtlSeconds: ttl, clock });
-    const { writeFile } = await import("node:fs/promises");
-    await writeFile(devKeyFile(dataDir), "{ not json");
-    await expect(loadKeyRing({ signingKeys: undefined, dataDir, accessTokenTtlSeconds: ttl, clock })).rejects.toThrow(/not a valid key file/);
-    expect(await readFile(devKeyFile(dataDir), "utf8")).toBe("{ not json");
-  });
-});
-
-describe("rotation", () => {
-  it("signs with the new key at once and accepts the old key until retiredAt + access token TTL", async () => {
-    const ring = await createKeyRing({ store: memoryKeyStore([], clock), accessTokenTtlSeconds: ttl, clock });
-    const oldKid = ring.signingKey().kid;
-    // A token that outlives its key would be a bug elsewhere; it shows the key itself is dropped on time.
-    const longLived = await tokensFor(ring, 10 * ttl).issueAccessToken(bob);
-    const beforeRotation = await tokensFor(ring).issueAccessToken(bob);
 
     now += 1000;
-    const newKid = await ring.rotate();
-    expect(newKid).not.toBe(oldKid);
-    const afterRotation = await tokensFor(ring).issueAccessToken(bob);
-    expect(JSON.parse(Buffer.from(afterRotation.token.split(".")[0]!, "base64url").toString()).kid).toBe(newKid);
-    expect(kids(ring)).toEqual([newKid, oldKid]);
+    const { kid: newKid, activatesAt } = await rotateSigningKey(store, { activationDelaySeconds: delay, clock });
+    expect(activatesAt).toBe(now + delay * 1000);
+    await ring.reload();
+    expect(kids(ring)).toEqual([oldKid, newKid]);
+    expect(ring.signingKey().kid).toBe(oldKid);
+    expect(headerKid((await tokensFor(ring).issueAccessToken(bob)).token)).toBe(oldKid);
 
-    now += ttl * 1000 - 1;
-    await expect(tokensFor(ring).verifyAccessToken(beforeRotation.token)).resolves.toMatchObject({ keyId: oldKid });
+    now = activatesAt - 1;
+    expect(ring.signingKey().kid).toBe(oldKid);
+    const lastOfOldKey = await tokensFor(ring).issueAccessToken(bob);
+    now = activatesAt;
+    expect(ring.signingKey().kid).toBe(newKid);
     expect(kids(ring)).toEqual([newKid, oldKid]);
+    const afterActivation = await tokensFor(ring).issueAccessToken(bob);
+    expect(headerKid(afterActivation.token)).toBe(newKid);
 
+    now = activatesAt + ttl * 1000 - 1;
+    await expect(tokensFor(ring).verifyAccessToken(lastOfOldKey.token)).resolves.toMatchObject({ keyId: oldKid });
     now += 1;
     expect(kids(ring)).toEqual([newKid]);
     expect(ring.verificationKey(oldKid)).toBeUndefined();
-    await expect(tokensFor(ring).verifyAccessToken(longLived.token)).rejects.toMatchObject({ reason: "unknown_kid" });
-    await expect(tokensFor(ring).verifyAccessToken(afterRotation.token)).resolves.toMatchObject({ keyId: newKid });
+    await expect(tokensFor(ring).verifyAccessToken(afterActivation.token)).resolves.toMatchObject({ keyId: newKid });
   });
 
-  it("keeps every key retired within the last TTL when rotating repeatedly", async () => {
-    const ring = await createKeyRing({ store: memoryKeyStore([], clock), accessTokenTtlSeconds: ttl, clock });
+  it("keeps every key superseded within the last token lifetime when rotating repeatedly", async () => {
+    const store = memoryKeyStore([], clock);
+    const ring = await createKeyRing({ store, accessTokenTtlSeconds: ttl, clock });
     const first = ring.signingKey().kid;
     now += 1000;
-    const second = await ring.rotate();
+    const { kid: second } = await rotateSigningKey(store, { activationDelaySeconds: 0, clock });
     now += (ttl / 2) * 1000;
-    const third = await ring.rotate();
+    const { kid: third } = await rotateSigningKey(store, { activationDelaySeconds: 0, clock });
+    await ring.reload();
     expect(kids(ring)).toEqual([third, second, first]);
     now += (ttl / 2) * 1000;
     expect(kids(ring)).toEqual([third, second]);
+  });
+
+  it("withdrawing a key that waits to activate leaves the signer as it is", async () => {
+    const store = memoryKeyStore([], clock);
+    const ring = await createKeyRing({ store, accessTokenTtlSeconds: ttl, clock });
+    const signer = ring.signingKey().kid;
+    const { kid: pending } = await rotateSigningKey(store, { activationDelaySeconds: delay, clock });
+    expect(await withdrawSigningKey(store, pending, { clock })).toEqual({ withdrawn: true });
+    await ring.reload();
+    now += 2 * delay * 1000;
+    expect(ring.signingKey().kid).toBe(signer);
+    expect(kids(ring)).toEqual([signer]);
+  });
+
+  it("withdrawing the signer puts a new key in its place at once and refuses its tokens, cached ones included", async () => {
+    const store = memoryKeyStore([], clock);
+    const ring = await createKeyRing({ store, accessTokenTtlSeconds: ttl, clock });
+    const tokens = tokensFor(ring);
+    const withdrawnKid = ring.signingKey().kid;
+    const { token } = await tokens.issueAccessToken(bob);
+    await expect(tokens.verifyAccessToken(token)).resolves.toMatchObject({ keyId: withdrawnKid });
+
+    const { withdrawn, replacementKid } = await withdrawSigningKey(store, withdrawnKid, { clock });
+    expect(withdrawn).toBe(true);
+    await ring.reload();
+    expect(ring.signingKey().kid).toBe(replacementKid);
+    expect(kids(ring)).toEqual([replacementKid]);
+    await expect(tokens.verifyAccessToken(token)).rejects.toMatchObject({ reason: "unknown_kid" });
+    expect(await withdrawSigningKey(store, withdrawnKid, { clock })).toEqual({ withdrawn: false });
+  });
+
+  it("forget() stops accepting a kid before any reload, and a withdrawn signer keeps signing only until the reload brings its replacement", async () => {
+    const store = memoryKeyStore([], clock);
+    const ring = await createKeyRing({ store, accessTokenTtlSeconds: ttl, clock });
+    const tokens = tokensFor(ring);
+    const oldKid = ring.signingKey().kid;
+    const { token } = await tokens.issueAccessToken(bob);
+    await tokens.verifyAccessToken(token);
+
+    const { replacementKid } = await withdrawSigningKey(store, oldKid, { clock });
+    ring.forget([oldKid]);
+    await expect(tokens.verifyAccessToken(token)).rejects.toMatchObject({ reason: "unknown_kid" });
+    expect(kids(ring)).toEqual([]);
+    expect(ring.signingKey().kid).toBe(oldKid);
+    await ring.reload();
+    expect(ring.signingKey().kid).toBe(replacementKid);
+  });
+
+  it("a reload that finds no signer, or fails, keeps the keys in use and logs why", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({ level: "info", destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+    let failing: Error | undefined;
+    let offered: StoredSigningKey[] | undefined;
+    const inner = memoryKeyStore([], clock);
+    const store: KeyStore = {
+      ...inner,
+      load: async () => {
+        if (failing) throw failing;
+        return offered ?? inner.load();
+      },
+    };
+    const ring = await createKeyRing({ store, accessTokenTtlSeconds: ttl, clock, logger });
+    const signer = ring.signingKey().kid;
+
+    offered = [];
+    await ring.reload();
+    failing = new Error("database unreachable");
+    await ring.reload();
+    expect(ring.signingKey().kid).toBe(signer);
+    expect(kids(ring)).toEqual([signer]);
+    expect(lines.map((line) => line.msg)).toEqual([
+      "signing keys not reloaded; the keys in use stay",
+      "signing keys not reloaded; the keys in use stay",
+    ]);
+    expect(lines[1]!.err).toBe("database unreachable");
+  });
+
+  it("refuses to start without a key that can sign now", async () => {
+    const future = await generateSigningKey(now, now + 60_000);
+    await expect(createKeyRing({ store: memoryKeyStore([future], clock), accessTokenTtlSeconds: ttl, clock })).rejects.toThrow(/No signing key is active/);
   });
 });
 
@@ -144,30 +183,30 @@ describe("JWT_SIGNING_KEYS", () => {
       { kid: "key-b", privateKeyPem: b.privatePem },
       { ...c.publicJwk, kid: "key-c" },
     ]);
-    const ring = await loadKeyRing({ signingKeys, dataDir, accessTokenTtlSeconds: ttl, clock });
+    const ring = await configuredRing(signingKeys);
     expect(ring.signingKey().kid).toBe("key-a");
     expect(kids(ring)).toEqual(["key-a", "key-b", "key-c"]);
     expect(ring.publicKeys()[1]!.x).toBe(b.publicJwk.x);
-    expect(await readdir(dataDir)).toEqual([]);
+    now += 100 * ttl * 1000;
+    expect(ring.signingKey().kid).toBe("key-a");
+    expect(kids(ring)).toEqual(["key-a", "key-b", "key-c"]);
   });
 
   it("accepts tokens of the previous signer after the operator puts a new key first", async () => {
     const [a, b] = [ed25519(), ed25519()];
-    const before = await loadKeyRing({ signingKeys: JSON.stringify([{ kid: "key-a", privateKeyPem: a.privatePem }]), dataDir, accessTokenTtlSeconds: ttl, clock });
+    const before = await configuredRing(JSON.stringify([{ kid: "key-a", privateKeyPem: a.privatePem }]));
     const { token } = await tokensFor(before).issueAccessToken(bob);
-    const after = await loadKeyRing({
-      signingKeys: JSON.stringify([{ ...b.privateJwk, kid: "key-b" }, { ...a.publicJwk, kid: "key-a" }]),
-      dataDir,
-      accessTokenTtlSeconds: ttl,
-      clock,
-    });
+    const after = await configuredRing(JSON.stringify([{ ...b.privateJwk, kid: "key-b" }, { ...a.publicJwk, kid: "key-a" }]));
     await expect(tokensFor(after).verifyAccessToken(token)).resolves.toMatchObject({ keyId: "key-a" });
   });
 
-  it("refuses rotate(): configured keys rotate by editing the setting, and signing continues", async () => {
+  it("refuses rotation and withdrawal: configured keys change by redeploying, and signing continues", async () => {
     const a = ed25519();
-    const ring = await loadKeyRing({ signingKeys: JSON.stringify([{ ...a.privateJwk, kid: "key-a" }]), dataDir, accessTokenTtlSeconds: ttl, clock });
-    await expect(ring.rotate()).rejects.toThrow(/JWT_SIGNING_KEYS/);
+    const store = configuredKeyStore(JSON.stringify([{ ...a.privateJwk, kid: "key-a" }]));
+    const ring = await createKeyRing({ store, accessTokenTtlSeconds: ttl, clock });
+    await expect(rotateSigningKey(store, { activationDelaySeconds: 0, clock })).rejects.toThrow(/JWT_SIGNING_KEYS/);
+    await expect(withdrawSigningKey(store, "key-a", { clock })).rejects.toThrow(/JWT_SIGNING_KEYS/);
+    await ring.reload();
     expect(ring.signingKey().kid).toBe("key-a");
     expect(kids(ring)).toEqual(["key-a"]);
   });
@@ -187,7 +226,9 @@ describe("JWT_SIGNING_KEYS", () => {
     ];
     for (const [value, expected] of cases) {
       const signingKeys = typeof value === "string" ? value : JSON.stringify(value);
-      const error = await loadKeyRing({ signingKeys, dataDir, accessTokenTtlSeconds: ttl, clock }).then(
+      const error = await Promise.resolve()
+        .then(() => configuredRing(signingKeys))
+        .then(
         () => undefined,
         (caught: Error) => caught,
       );
@@ -203,4 +244,64 @@ it("fails verification with AccessTokenError, not a crash, when the ring no long
   const other = await createKeyRing({ store: memoryKeyStore([], clock), accessTokenTtlSeconds: ttl, clock });
   const { token } = await tokensFor(other).issueAccessToken(bob);
   await expect(tokensFor(ring).verifyAccessToken(token)).rejects.toBeInstanceOf(AccessTokenError);
+});
+
+describe("keepKeyRingCurrent", () => {
+  it("reloads every ring on an announced change and drops withdrawn kids at once", async () => {
+    const logger = createLogger({ level: "silent" });
+    const cache = await createCache({ logger });
+    const store = memoryKeyStore([], clock);
+    const rings = await Promise.all([1, 2].map(() => createKeyRing({ store, accessTokenTtlSeconds: ttl, clock })));
+    const stops = rings.map((ring) => keepKeyRingCurrent({ ring, cache, reloadIntervalMs: 3_600_000, logger }));
+    try {
+      const oldKid = rings[0]!.signingKey().kid;
+      const { kid: newKid } = await rotateSigningKey(store, { activationDelaySeconds: 60, clock });
+      await announceSigningKeysChanged(cache);
+      await vi.waitFor(() => expect(rings.map(kids)).toEqual([[oldKid, newKid], [oldKid, newKid]]));
+
+      const tokens = tokensFor(rings[1]!);
+      const { token } = await tokens.issueAccessToken(bob);
+      await tokens.verifyAccessToken(token);
+      const { replacementKid } = await withdrawSigningKey(store, oldKid, { clock });
+      await announceSigningKeysChanged(cache, [oldKid]);
+      await vi.waitFor(() => expect(rings.map(kids)).toEqual([[replacementKid, newKid], [replacementKid, newKid]]));
+      await expect(tokens.verifyAccessToken(token)).rejects.toMatchObject({ reason: "unknown_kid" });
+    } finally {
+      for (const stop of stops) stop();
+      await cache.close();
+    }
+  });
+
+  it("still reloads on a malformed message, and logs it", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({ level: "warn", destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+    const cache = await createCache({ logger });
+    const store = memoryKeyStore([], clock);
+    const ring = await createKeyRing({ store, accessTokenTtlSeconds: ttl, clock });
+    const stop = keepKeyRingCurrent({ ring, cache, reloadIntervalMs: 3_600_000, logger });
+    try {
+      const { kid } = await rotateSigningKey(store, { activationDelaySeconds: 60, clock });
+      await cache.publish(signingKeysChannel, "null");
+      await vi.waitFor(() => expect(kids(ring)).toContain(kid));
+      expect(lines).toEqual([expect.objectContaining({ msg: "malformed signing-keys message; reloading anyway" })]);
+    } finally {
+      stop();
+      await cache.close();
+    }
+  });
+
+  it("reloads on its interval when a message was missed", async () => {
+    const logger = createLogger({ level: "silent" });
+    const cache = await createCache({ logger });
+    const store = memoryKeyStore([], clock);
+    const ring = await createKeyRing({ store, accessTokenTtlSeconds: ttl, clock });
+    const stop = keepKeyRingCurrent({ ring, cache, reloadIntervalMs: 20, logger });
+    try {
+      const { kid } = await rotateSigningKey(store, { activationDelaySeconds: 60, clock });
+      await vi.waitFor(() => expect(kids(ring)).toContain(kid));
+    } finally {
+      stop();
+      await cache.close();
+    }
+  });
 });

@@ -9,7 +9,7 @@ export function uniqueEmail(label = "user"): string {
 }
 
 /** Registers through the real `register` mutation and returns the new account's ids and tokens. */
-export async function registerAccount(server: TestServer, input: Partial<RegisterInput> = {}) {
+export async function registerAccount(server: Pick<TestServer, "graphql">, input: Partial<RegisterInput> = {}) {
   const email = input.email ?? uniqueEmail();
   const result = await server.graphql(RegisterDocument, { input: { email, password: strongPassword, fullName: "Test Person", ...input } });
   const payload = result.data?.register;
@@ -18,7 +18,7 @@ export async function registerAccount(server: TestServer, input: Partial<Registe
 }
 
 /** Signs in through the real `login` mutation, optionally as a given browser. */
-export async function signIn(server: TestServer, email: string, password = strongPassword, userAgent?: string) {
+export async function signIn(server: Pick<TestServer, "graphql">, email: string, password = strongPassword, userAgent?: string) {
   const result = await server.graphql(LoginDocument, { input: { email, password } }, userAgent ? { headers: { "user-agent": userAgent } } : {});
   const tokens = result.data?.login.tokens;
   if (!tokens) throw new Error(`sign-in failed: ${JSON.stringify(result.errors ?? result.data?.login.userErrors)}`);

@@ -130,6 +130,11 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
           verified.delete(token);
           throw new AccessTokenError("expired");
         }
+        // A withdrawn or dropped key ends its tokens at once, cached or not; a map lookup, no I/O.
+        if (!keys.accepts(cached.keyId)) {
+          verified.delete(token);
+          throw new AccessTokenError("unknown_kid");
+        }
         return cached;
       }
       let result: Awaited<ReturnType<typeof jwtVerify>>;

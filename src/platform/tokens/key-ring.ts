@@ -1,99 +1,107 @@
-import path from "node:path";
 import type { CryptoKey } from "jose";
-import { type Clock, systemClock, unixSeconds } from "./clock";
-import { configuredKeyStore, fileKeyStore, type KeyStore } from "./key-store";
-import { generateSigningKey, importSigningKey, type PublicSigningJwk, type SigningKey, type StoredSigningKey } from "./signing-keys";
+import type { Logger } from "../logger";
+import { type Clock, systemClock } from "./clock";
+import { acceptedAt, scheduleKeys, type ScheduledKey, signerAt } from "./key-schedule";
+import type { KeyStore } from "./key-store";
+import { importSigningKey, type PublicSigningJwk, type SigningKey } from "./signing-keys";
 
-/** The signing keys in memory: one signs, retired ones still verify until their last token has expired. */
+/**
+ * The signing keys in memory, read from a store and reloaded when it changes. The key activated last
+ * signs; a newer key is published before it activates; a superseded key verifies for one token lifetime.
+ */
 export interface KeyRing {
   /** The key new tokens are signed with. */
   signingKey(): { kid: string; privateKey: CryptoKey };
   /** The public key for `kid` while it is accepted, else undefined. Never does I/O. */
   verificationKey(kid: string): CryptoKey | undefined;
-  /** Public JWKs of every accepted key, signer first (the JWKS). */
+  /** Whether tokens of `kid` are still accepted. Never does I/O. */
+  accepts(kid: string): boolean;
+  /** Public JWKs of every accepted key, signer first, then keys waiting to activate, then superseded ones (the JWKS). */
   publicKeys(): PublicSigningJwk[];
-  /** Makes a new key the signer and persists it; the old one stays accepted for a token lifetime. Returns the new kid. */
-  rotate(): Promise<string>;
+  /** Reads the store again. On failure, or when the store offers no signer, the keys in use stay and the error is logged. */
+  reload(): Promise<void>;
+  /** Stops accepting these kids at once, before the store has been read again (a withdrawal announced by another process). */
+  forget(kids: readonly string[]): void;
 }
 
 export interface KeyRingOptions {
   store: KeyStore;
-  /** A retired key is accepted until `retiredAt + accessTokenTtlSeconds`, when its last token has expired. */
+  /** A superseded key is accepted until the next key's activation plus this, when its last token has expired. */
   accessTokenTtlSeconds: number;
+  logger?: Logger;
   clock?: Clock;
 }
 
-export async function createKeyRing({ store, accessTokenTtlSeconds, clock = systemClock }: KeyRingOptions): Promise<KeyRing> {
-  const graceMs = accessTokenTtlSeconds * 1000;
-  const accepted = (key: { retiredAt?: number }, nowMs: number) =>
-    key.retiredAt === undefined || nowMs < key.retiredAt * 1000 + graceMs;
+type RingKey = ScheduledKey<SigningKey>;
 
-  let keys = await activate(await store.load());
-  let byKid = new Map(keys.map((key) => [key.kid, key]));
-  let queue: Promise<unknown> = Promise.resolve();
+interface Keys {
+  list: RingKey[];
+  byKid: Map<string, RingKey>;
+}
 
-  async function activate(stored: StoredSigningKey[]): Promise<SigningKey[]> {
-    const nowMs = clock();
-    const live = stored.filter((key, index) => index === 0 || accepted(key, nowMs));
-    const imported = await Promise.all(live.map(importSigningKey));
-    if (!imported[0]?.privateKey) throw new Error("The first signing key must have a private key");
-    return imported;
+/** Loads the ring; throws when the store offers no key that can sign now. */
+export async function createKeyRing({ store, accessTokenTtlSeconds, logger, clock = systemClock }: KeyRingOptions): Promise<KeyRing> {
+  const forgotten = new Set<string>();
+
+  async function read(): Promise<Keys> {
+    const imported = await Promise.all((await store.load()).map(importSigningKey));
+    // Filtered after the last await, so a withdrawal announced while this read was under way still holds.
+    const list = scheduleKeys(imported.filter((key) => !forgotten.has(key.kid)), accessTokenTtlSeconds);
+    if (!signerAt(list, clock())?.privateKey) throw new Error("No signing key is active: the key store has none that can sign now");
+    return { list, byKid: new Map(list.map((key) => [key.kid, key])) };
   }
 
-  async function rotateNow(): Promise<string> {
-    const now = unixSeconds(clock);
-    const current = await store.load();
-    const fresh = await generateSigningKey(now);
-    const retired = current.map((key) => (key.retiredAt === undefined ? { ...key, retiredAt: now } : key));
-    const next = [fresh, ...retired.filter((key) => accepted(key, clock()))];
-    const activated = await activate(next);
-    await store.save(next);
-    keys = activated;
-    byKid = new Map(keys.map((key) => [key.kid, key]));
-    return fresh.kid;
+  let keys = await read();
+  let reloading: Promise<void> = Promise.resolve();
+
+  const accepted = (kid: string): RingKey | undefined => {
+    const key = keys.byKid.get(kid);
+    // The clock is read only for keys that expire: the signer's check on the hot path is one map lookup.
+    return key && (key.acceptedUntil === undefined || clock() < key.acceptedUntil) ? key : undefined;
+  };
+
+  async function reloadNow(): Promise<void> {
+    try {
+      keys = await read();
+    } catch (error) {
+      logger?.error({ err: (error as Error).message }, "signing keys not reloaded; the keys in use stay");
+    }
   }
 
   return {
     signingKey() {
-      const signer = keys[0]!;
+      // read() made sure a signer existed; the earliest one stands in only if the clock went backwards.
+      const signer = signerAt(keys.list, clock()) ?? keys.list.find((key) => key.privateKey)!;
       return { kid: signer.kid, privateKey: signer.privateKey! };
     },
     verificationKey(kid) {
-      const key = byKid.get(kid);
-      return key && accepted(key, clock()) ? key.publicKey : undefined;
+      return accepted(kid)?.publicKey;
+    },
+    accepts(kid) {
+      return accepted(kid) !== undefined;
     },
     publicKeys() {
-      const nowMs = clock();
-      return keys.filter((key) => accepted(key, nowMs)).map((key) => ({ ...key.publicJwk }));
+      const now = clock();
+      const signer = signerAt(keys.list, now);
+      const signing = keys.list.filter((key) => key.activatesAt !== undefined && key !== signer);
+      const waiting = signing.filter((key) => key.activatesAt! > now);
+      const superseded = signing.filter((key) => key.activatesAt! <= now && acceptedAt(key, now)).reverse();
+      const verifyOnly = keys.list.filter((key) => key.activatesAt === undefined);
+      return [...(signer ? [signer] : []), ...waiting, ...superseded, ...verifyOnly]
+        .filter((key) => keys.byKid.has(key.kid))
+        .map((key) => ({ ...key.publicJwk }));
     },
-    rotate() {
-      const run = queue.then(rotateNow);
-      queue = run.catch(() => undefined);
-      return run;
+    reload() {
+      // One read at a time, in order, so an older read never replaces a newer one.
+      reloading = reloading.then(reloadNow);
+      return reloading;
+    },
+    forget(kids) {
+      for (const kid of kids) forgotten.add(kid);
+      const byKid = new Map([...keys.byKid].filter(([kid]) => !forgotten.has(kid)));
+      const list = keys.list.filter((key) => byKid.has(key.kid));
+      // A withdrawn signer's replacement arrives with the reload that follows; until then it signs but is not accepted.
+      keys = { list: signerAt(list, clock())?.privateKey ? list : keys.list, byKid };
     },
   };
-}
-
-export interface LoadKeyRingOptions {
-  /** `config.tokens.signingKeys`: the raw `JWT_SIGNING_KEYS` JSON, or undefined for the dev keystore. */
-  signingKeys: string | undefined;
-  /** `config.dataDir`; the dev keystore lives in `<dataDir>/keys/signing-keys.json`. */
-  dataDir: string;
-  accessTokenTtlSeconds: number;
-  /** Refuse generated dev keys (production: replicas must share configured keys). */
-  requireConfiguredKeys?: boolean;
-  clock?: Clock;
-}
-
-/** The key ring from config: `JWT_SIGNING_KEYS` when set, else the generated dev keystore under `dataDir`. */
-export async function loadKeyRing(options: LoadKeyRingOptions): Promise<KeyRing> {
-  const { signingKeys, dataDir, accessTokenTtlSeconds, requireConfiguredKeys = false, clock = systemClock } = options;
-  const configured = signingKeys?.trim();
-  if (!configured && requireConfiguredKeys) throw new Error("JWT_SIGNING_KEYS must be set: generated keys are for development only");
-  const store = configured ? configuredKeyStore(configured) : fileKeyStore(devKeyFile(dataDir), clock);
-  return createKeyRing({ store, accessTokenTtlSeconds, clock });
-}
-
-export function devKeyFile(dataDir: string): string {
-  return path.join(dataDir, "keys", "signing-keys.json");
 }

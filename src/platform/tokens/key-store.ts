@@ -1,23 +1,32 @@
-import { randomUUID } from "node:crypto";
-import { chmod, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
-import path from "node:path";
-import { z } from "zod";
-import { type Clock, systemClock, unixSeconds } from "./clock";
-import { generateSigningKey, parseConfiguredSigningKeys, storedSigningKeySchema, type StoredSigningKey } from "./signing-keys";
+import { type Clock, systemClock } from "./clock";
+import { signerAt } from "./key-schedule";
+import { generateSigningKey, parseConfiguredSigningKeys, type StoredSigningKey } from "./signing-keys";
 
-/** Where a key ring's keys live. The first key signs. */
+/** Where a key ring's keys live. */
 export interface KeyStore {
+  /** Every key not withdrawn; a store that generates keys creates the first one when it has none. */
   load(): Promise<StoredSigningKey[]>;
-  save(keys: readonly StoredSigningKey[]): Promise<void>;
+  /** Stores a new key: published at once, signing from its `activatesAt`. */
+  add(key: StoredSigningKey): Promise<void>;
+  /**
+   * Withdraws `kid` (`now` in epoch ms). When it is the signer at `now`, `replacement` is stored in the same
+   * step so that some key signs. `withdrawn` is false for a kid not stored or already withdrawn.
+   */
+  withdraw(kid: string, now: number, replacement: StoredSigningKey): Promise<{ withdrawn: boolean; replaced: boolean }>;
 }
 
-/** Keys from `JWT_SIGNING_KEYS`. They rotate by editing that setting, so `save` refuses. */
+const configuredRotation = "Signing keys come from JWT_SIGNING_KEYS: rotate by putting the new key first there and redeploying";
+
+/** Keys from `JWT_SIGNING_KEYS`: the first entry signs, the others only verify. They change by redeploying, so writes refuse. */
 export function configuredKeyStore(json: string): KeyStore {
-  const keys = parseConfiguredSigningKeys(json);
+  const keys = parseConfiguredSigningKeys(json).map((key, index) => (index === 0 ? { ...key, activatesAt: 0 } : key));
   return {
     load: async () => keys.map((key) => ({ ...key })),
-    save: async () => {
-      throw new Error("Signing keys come from JWT_SIGNING_KEYS: rotate by putting the new key first there");
+    add: async () => {
+      throw new Error(configuredRotation);
+    },
+    withdraw: async () => {
+      throw new Error(configuredRotation);
     },
   };
 }
@@ -25,71 +34,22 @@ export function configuredKeyStore(json: string): KeyStore {
 /** Keys held only in memory (tests, throwaway processes); starts with one fresh key when given none. */
 export function memoryKeyStore(initial: readonly StoredSigningKey[] = [], clock: Clock = systemClock): KeyStore {
   let keys = [...initial];
+  let creatingFirst: Promise<void> | undefined;
   return {
     async load() {
-      if (keys.length === 0) keys = [await generateSigningKey(unixSeconds(clock))];
+      // Rings loading together must end up with the same first key.
+      creatingFirst ??= keys.length > 0 ? Promise.resolve() : generateSigningKey(clock()).then((key) => void (keys = [key]));
+      await creatingFirst;
       return keys.map((key) => ({ ...key }));
     },
-    save: async (next) => {
-      keys = [...next];
+    async add(key) {
+      keys = [...keys, key];
+    },
+    async withdraw(kid, now, replacement) {
+      if (!keys.some((key) => key.kid === kid)) return { withdrawn: false, replaced: false };
+      const replaced = signerAt(keys, now)?.kid === kid;
+      keys = [...keys.filter((key) => key.kid !== kid), ...(replaced ? [replacement] : [])];
+      return { withdrawn: true, replaced };
     },
   };
-}
-
-const keyFileSchema = z.object({ keys: z.array(storedSigningKeySchema).min(1) });
-
-/**
- * The embedded default's dev keystore: a JSON file readable only by its owner (0600), created with one
- * fresh key on first load and reused across restarts.
- */
-export function fileKeyStore(file: string, clock: Clock = systemClock): KeyStore {
-  return {
-    async load() {
-      const existing = await readKeyFile(file);
-      if (existing) return existing;
-      await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-      const keys = [await generateSigningKey(unixSeconds(clock))];
-      try {
-        await writeFile(file, serialize(keys), { flag: "wx", mode: 0o600 });
-        return keys;
-      } catch (error) {
-        // Another process created the file first: use its keys so both sign with the same one.
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-        return (await readKeyFile(file)) ?? keys;
-      }
-    },
-    async save(keys) {
-      await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-      const temporary = `${file}.${randomUUID()}.tmp`;
-      await writeFile(temporary, serialize(keys), { mode: 0o600 });
-      await rename(temporary, file);
-    },
-  };
-}
-
-async function readKeyFile(file: string): Promise<StoredSigningKey[] | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
-  if (((await stat(file)).mode & 0o077) !== 0) await chmod(file, 0o600);
-  const keys = parseKeyFile(text);
-  if (!keys) throw new Error(`Signing key file ${file} is not a valid key file; move it away to start with a new key`);
-  return keys;
-}
-
-function parseKeyFile(text: string): StoredSigningKey[] | undefined {
-  try {
-    const parsed = keyFileSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data.keys : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function serialize(keys: readonly StoredSigningKey[]): string {
-  return `${JSON.stringify({ keys }, null, 2)}\n`;
 }

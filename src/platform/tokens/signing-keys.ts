@@ -12,14 +12,14 @@ export interface PublicSigningJwk {
   use: "sig";
 }
 
-/** A key as kept in config or on disk. `d` is absent for verification-only keys. */
+/** A key as kept in config or in the database. `d` is absent for verification-only keys. */
 export interface StoredSigningKey {
   kid: string;
   jwk: { kty: "OKP"; crv: "Ed25519"; x: string; d?: string };
-  /** Unix seconds. */
+  /** Epoch ms. */
   createdAt?: number;
-  /** Unix seconds when another key took over signing; the key is dropped `accessTokenTtlSeconds` later. */
-  retiredAt?: number;
+  /** Epoch ms from which the key signs (until a later key activates); absent for keys that only verify. */
+  activatesAt?: number;
 }
 
 /** A key ready for jose: imported once, used without I/O. */
@@ -28,7 +28,7 @@ export interface SigningKey {
   publicJwk: PublicSigningJwk;
   publicKey: CryptoKey;
   privateKey?: CryptoKey;
-  retiredAt?: number;
+  activatesAt?: number;
 }
 
 const storedJwk = z.object({
@@ -38,24 +38,17 @@ const storedJwk = z.object({
   d: z.string().min(1).optional(),
 });
 
-export const storedSigningKeySchema = z.object({
-  kid: z.string().min(1),
-  jwk: storedJwk,
-  createdAt: z.number().int().optional(),
-  retiredAt: z.number().int().optional(),
-});
-
 const configuredEntry = z.union([
   z.object({ kid: z.string().min(1), privateKeyPem: z.string().min(1) }),
   z.object({ kid: z.string().min(1), publicKeyPem: z.string().min(1) }),
   storedJwk.extend({ kid: z.string().min(1) }),
 ]);
 
-/** Creates a new Ed25519 key whose kid is its RFC 7638 thumbprint. */
-export async function generateSigningKey(createdAt: number): Promise<StoredSigningKey> {
+/** Creates a new Ed25519 key whose kid is its RFC 7638 thumbprint; it signs from `activatesAt` (epoch ms). */
+export async function generateSigningKey(createdAt: number, activatesAt = createdAt): Promise<StoredSigningKey> {
   const { privateKey } = generateKeyPairSync("ed25519");
   const jwk = toStoredJwk(privateKey);
-  return { kid: await calculateJwkThumbprint({ kty: jwk.kty, crv: jwk.crv, x: jwk.x }), jwk, createdAt };
+  return { kid: await calculateJwkThumbprint({ kty: jwk.kty, crv: jwk.crv, x: jwk.x }), jwk, createdAt, activatesAt };
 }
 
 /**
@@ -112,7 +105,7 @@ export async function importSigningKey(stored: StoredSigningKey): Promise<Signin
   try {
     const publicKey = (await importJWK({ kty: "OKP", crv: "Ed25519", x: jwk.x }, "EdDSA")) as CryptoKey;
     const privateKey = jwk.d === undefined ? undefined : ((await importJWK({ ...jwk }, "EdDSA")) as CryptoKey);
-    return { kid, publicJwk, publicKey, privateKey, retiredAt: stored.retiredAt };
+    return { kid, publicJwk, publicKey, privateKey, activatesAt: privateKey ? stored.activatesAt : undefined };
   } catch {
     throw new Error(`Signing key "${kid}" is not a valid Ed25519 key`);
   }
