@@ -58,8 +58,7 @@ export async function measureHttp(plan: HttpPlan, user: BenchUser): Promise<Http
   const server = await startServerProcess({
     name: "user-management server",
     entry: "src/main.ts",
-    // The login phase signs one account in from one address thousands of times: it measures a login's cost, not the limiter.
-    env: { DATA_DIR: dataDir, LOG_LEVEL: "warn", RATE_LIMIT_LOGIN_PER_IP: "off", RATE_LIMIT_LOGIN_PER_ACCOUNT: "off" },
+    env: { DATA_DIR: dataDir, LOG_LEVEL: "warn" },
   });
   const ownerToken = await register(server, user);
   const headers = { authorization: `Bearer ${ownerToken}` };

@@ -84,6 +84,7 @@ const environmentSchema = z.object({
   LOCKOUT_MAX_SECONDS: seconds(24 * 3600),
   MFA_CHALLENGE_TTL_SECONDS: seconds(5 * 60),
   STEP_UP_MAX_AGE_SECONDS: seconds(5 * 60),
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().positive().optional(),
   EMAIL_VERIFICATION_TTL_SECONDS: seconds(24 * 3600),
   EMAIL_CHANGE_TTL_SECONDS: seconds(24 * 3600),
   DNS_SERVERS: list,
@@ -177,6 +178,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     },
     secretEncryptionKey: env.SECRET_ENCRYPTION_KEY,
     operators: { userIds: env.PLATFORM_OPERATOR_IDS.map((id) => id.toLowerCase()) },
+    passwordHashConcurrency: env.PASSWORD_HASH_CONCURRENCY,
     lockout: {
       threshold: env.LOCKOUT_THRESHOLD,
       windowSeconds: env.LOCKOUT_WINDOW_SECONDS,

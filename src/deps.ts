@@ -11,6 +11,7 @@ import { createCache, type Cache } from "./platform/cache/cache";
 import { openDatabase, type Database } from "./platform/db/database";
 import { createTxtLookup } from "./platform/dns/txt-records";
 import { createMailer, type Mailer } from "./platform/mail/mailer";
+import { setPasswordHashingConcurrency } from "./platform/crypto";
 import { createRateLimiter, type RateLimiter } from "./platform/rate-limit";
 import { createIdTokenVerifier } from "./platform/oidc/id-tokens";
 import { createSecretBox, loadSecretBoxKey } from "./platform/secret-box";
@@ -55,6 +56,7 @@ export interface AppDeps {
 export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps & MfaDeps & SignInRiskDeps & SsoDeps;
 
 export async function openDependencies(config: Config, logger: Logger): Promise<AppDeps> {
+  if (config.passwordHashConcurrency) setPasswordHashingConcurrency(config.passwordHashConcurrency);
   const database = await openDatabase(config.database, { logger, migrate: true });
   const cache = await createCache({ redisUrl: config.redis?.url, namespace: config.redis?.namespace, logger });
   const secretBox = createSecretBox(

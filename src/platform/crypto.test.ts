@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hashPassword, randomToken, sha256Hex, verifyAgainstDummy, verifyPassword } from "./crypto";
+import { createConcurrencyLimit, hashPassword, randomToken, sha256Hex, verifyAgainstDummy, verifyPassword } from "./crypto";
 
 describe("password hashing", () => {
   it("stores argon2id with OWASP parameters and verifies only the right password", async () => {
@@ -15,6 +15,40 @@ describe("password hashing", () => {
     const started = performance.now();
     expect(await verifyAgainstDummy("whatever-password")).toBe(false);
     expect(performance.now() - started).toBeGreaterThan(1);
+  });
+});
+
+describe("the hashing concurrency limit", () => {
+  it("runs at most `limit` pieces of work at once, the others in the order they came", async () => {
+    const run = createConcurrencyLimit(2);
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const started: number[] = [];
+    const releases: (() => void)[] = [];
+    const jobs = [0, 1, 2, 3, 4].map((index) =>
+      run(async () => {
+        started.push(index);
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        inFlight -= 1;
+        return index;
+      }),
+    );
+    while (started.length < 5) {
+      await new Promise((resolve) => setImmediate(resolve));
+      releases.shift()?.();
+    }
+    releases.forEach((release) => release());
+    expect(await Promise.all(jobs)).toEqual([0, 1, 2, 3, 4]);
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+    expect(mostInFlight).toBe(2);
+  });
+
+  it("frees the slot when the work fails", async () => {
+    const run = createConcurrencyLimit(1);
+    await expect(run(() => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    expect(await run(async () => "next")).toBe("next");
   });
 });
 
