@@ -58,6 +58,7 @@ const environmentSchema = z.object({
   SESSION_IDLE_TIMEOUT_SECONDS: seconds(7 * 24 * 3600),
   SESSION_ABSOLUTE_TIMEOUT_SECONDS: seconds(30 * 24 * 3600),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
+  REST_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   TRUSTED_PROXIES: list,
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   GRAPHQL_INTROSPECTION: z.enum(["true", "false"]).optional(),
@@ -140,6 +141,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       trustedProxies: env.TRUSTED_PROXIES,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     },
+    rest: { bodyLimitBytes: env.REST_BODY_LIMIT_BYTES },
     log: { level: env.LOG_LEVEL },
     dataDir: path.resolve(env.DATA_DIR),
     database: env.DATABASE_URL

@@ -10,6 +10,7 @@ import { graphqlArmor } from "./platform/graphql-armor";
 import { retryAfterPlugin } from "./platform/graphql-rate-limit";
 import { formatError, unexpectedErrorPlugin } from "./platform/graphql-errors";
 import { jwksCacheControl } from "./platform/tokens";
+import { restRoutes } from "./modules/rest/rest.routes";
 import { createSchema } from "./schema";
 
 const correlationIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -57,6 +58,8 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
     method: ["GET", "POST", "OPTIONS"],
     handler: fastifyApolloHandler(apollo, { context: (request) => createRequestContext(deps, request) }),
   });
+
+  await app.register(async (rest) => restRoutes(rest, deps));
 
   app.get("/health", async (_request, reply) => {
     const health = await checkHealth(deps);

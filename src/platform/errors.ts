@@ -17,10 +17,18 @@ export const ErrorCode = {
   NOT_FOUND: "NOT_FOUND",
   /** Registration or email change to an address another account uses. */
   EMAIL_TAKEN: "EMAIL_TAKEN",
+  /** An email address that is not one (REST bodies; GraphQL's EmailAddress scalar refuses it earlier). */
+  INVALID_EMAIL: "INVALID_EMAIL",
   /** Login with an unknown email or a wrong password (never says which). */
   INVALID_CREDENTIALS: "INVALID_CREDENTIALS",
   /** Too many attempts of one kind (sign-in, registration, reset, verification, MFA, refresh) from one IP or for one account. */
   RATE_LIMITED: "RATE_LIMITED",
+  /** The account needs its second factor to finish this sign-in; over REST, sign in through GraphQL `login` and `verifyMfa`. */
+  MFA_REQUIRED: "MFA_REQUIRED",
+  /** A REST body over the configured limit (REST_BODY_LIMIT_BYTES). */
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  /** A REST body in a format other than application/x-protobuf or application/json. */
+  UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
   /** Password shorter than 12 characters. */
   PASSWORD_TOO_SHORT: "PASSWORD_TOO_SHORT",
   /** Password longer than 128 characters. */

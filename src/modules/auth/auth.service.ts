@@ -3,7 +3,7 @@ import { hashPassword } from "../../platform/crypto";
 import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors";
 import type { CompaniesDeps } from "../companies/companies.deps";
 import type { ClientInfo } from "../security/audit.service";
-import { fullNameProblems, normalizeEmail, userSelect } from "../users/users.service";
+import { fullNameProblems, isEmailAddress, normalizeEmail, userSelect } from "../users/users.service";
 import { needsSecondFactor, openMfaChallenge, passMfaChallenge, type ChallengeMethod, type MfaDeps } from "./mfa.service";
 import { createAccount, type RegisterOutcome } from "./new-account";
 import { passwordProblems } from "./password-policy";
@@ -33,6 +33,7 @@ export type AuthDeps = SessionsDeps & CompaniesDeps & MfaDeps & SsoDeps;
 function registrationProblems(input: RegisterInput, email: string): DomainError[] {
   const problems: DomainError[] = [];
   if (email.length > emailMaxLength) problems.push(new DomainError(ErrorCode.TOO_LONG, "The email address is too long", ["input", "email"]));
+  else if (!isEmailAddress(email)) problems.push(new DomainError(ErrorCode.INVALID_EMAIL, "This is not an email address", ["input", "email"]));
   problems.push(...fullNameProblems(input.fullName, ["input", "fullName"]));
   if (!input.password) problems.push(new DomainError(ErrorCode.REQUIRED, "Choose a password", ["input", "password"]));
   else problems.push(...passwordProblems(input.password, email, ["input", "password"]));

@@ -50,6 +50,14 @@ export function forgetUser(deps: Pick<UsersDeps, "cache">, userId: string): Prom
   return deps.cache.delete(userCache.prefix + userId);
 }
 
+// The shape GraphQL's EmailAddress scalar accepts, for inputs that do not pass through it (REST bodies).
+const emailShape = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$/;
+
+/** Whether a (normalised) email looks like an address mail can be sent to. */
+export function isEmailAddress(email: string): boolean {
+  return emailShape.test(email);
+}
+
 /** How emails are stored and compared: trimmed and lower-cased. */
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
