@@ -2,6 +2,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "./config";
 
+const productionPayments = { PAYMENT_PROVIDER: "http", PAYMENT_API_URL: "https://api.payments.example", PAYMENT_API_KEY: "sk_live_example" };
+
 describe("loadConfig", () => {
   it("defaults to the embedded database under .data, port 4001 and a 2 MB body limit", () => {
     const config = loadConfig({});
@@ -33,8 +35,8 @@ describe("loadConfig", () => {
   });
 
   it("turns introspection off in production unless asked for", () => {
-    expect(loadConfig({ NODE_ENV: "production" }).graphql.introspection).toBe(false);
-    expect(loadConfig({ NODE_ENV: "production", GRAPHQL_INTROSPECTION: "true" }).graphql.introspection).toBe(true);
+    expect(loadConfig({ ...productionPayments, NODE_ENV: "production" }).graphql.introspection).toBe(false);
+    expect(loadConfig({ ...productionPayments, NODE_ENV: "production", GRAPHQL_INTROSPECTION: "true" }).graphql.introspection).toBe(true);
   });
 
   it("links invitations under the app's own path, and mails to .eml files without SMTP", () => {
@@ -58,6 +60,39 @@ describe("loadConfig", () => {
   it("refuses a provider's JWKS URL that is not https, allowing loopback http outside production only", () => {
     expect(() => loadConfig({ GOOGLE_CLIENT_ID: "web", GOOGLE_JWKS_URL: "http://keys.example.com/jwks" })).toThrow(/GOOGLE_JWKS_URL/);
     expect(loadConfig({ APPLE_CLIENT_ID: "web", APPLE_JWKS_URL: "http://127.0.0.1:9999/jwks" }).sso.apple?.jwksUrl).toBe("http://127.0.0.1:9999/jwks");
-    expect(() => loadConfig({ NODE_ENV: "production", APPLE_CLIENT_ID: "web", APPLE_JWKS_URL: "http://127.0.0.1:9999/jwks" })).toThrow(/APPLE_JWKS_URL/);
+    expect(() => loadConfig({ ...productionPayments, NODE_ENV: "production", APPLE_CLIENT_ID: "web", APPLE_JWKS_URL: "http://127.0.0.1:9999/jwks" })).toThrow(/APPLE_JWKS_URL/);
+  });
+
+  it("takes payments with the development provider by default, with retry and circuit defaults", () => {
+    expect(loadConfig({}).payments).toEqual({
+      provider: "development",
+      apiUrl: undefined,
+      apiKey: undefined,
+      timeoutMs: 5000,
+      maxAttempts: 3,
+      retryBaseMs: 200,
+      circuitFailures: 5,
+      circuitCooldownMs: 30_000,
+      currency: "USD",
+    });
+    expect(loadConfig({ PAYMENT_PROVIDER: "test", BILLING_CURRENCY: "EUR", PAYMENT_MAX_ATTEMPTS: "1" }).payments).toMatchObject({ provider: "test", currency: "EUR", maxAttempts: 1 });
+    expect(() => loadConfig({ BILLING_CURRENCY: "usd" })).toThrow(/BILLING_CURRENCY/);
+    expect(() => loadConfig({ PAYMENT_MAX_ATTEMPTS: "0" })).toThrow(/PAYMENT_MAX_ATTEMPTS/);
+    expect(() => loadConfig({ PAYMENT_PROVIDER: "stripe" })).toThrow(/PAYMENT_PROVIDER/);
+  });
+
+  it("refuses the http payment provider without its URL and key", () => {
+    expect(() => loadConfig({ PAYMENT_PROVIDER: "http" })).toThrow(/PAYMENT_API_URL: required[\s\S]*PAYMENT_API_KEY: required/);
+    expect(() => loadConfig({ PAYMENT_PROVIDER: "http", PAYMENT_API_URL: "https://api.payments.example" })).toThrow(/PAYMENT_API_KEY/);
+    expect(() => loadConfig({ PAYMENT_PROVIDER: "http", PAYMENT_API_URL: "ftp://payments", PAYMENT_API_KEY: "k" })).toThrow(/PAYMENT_API_URL/);
+    const config = loadConfig({ PAYMENT_PROVIDER: "http", PAYMENT_API_URL: "http://127.0.0.1:12111", PAYMENT_API_KEY: "sk_test_x", PAYMENT_TIMEOUT_MS: "800" });
+    expect(config.payments).toMatchObject({ provider: "http", apiUrl: "http://127.0.0.1:12111", apiKey: "sk_test_x", timeoutMs: 800 });
+  });
+
+  it("refuses the development and test payment providers, and a plain-http payment API, in production", () => {
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/PAYMENT_PROVIDER: "development" takes no real payments and is refused in production/);
+    expect(() => loadConfig({ NODE_ENV: "production", PAYMENT_PROVIDER: "test" })).toThrow(/PAYMENT_PROVIDER: "test"/);
+    expect(() => loadConfig({ ...productionPayments, NODE_ENV: "production", PAYMENT_API_URL: "http://payments.internal" })).toThrow(/PAYMENT_API_URL: must be https in production/);
+    expect(loadConfig({ ...productionPayments, NODE_ENV: "production" }).payments.provider).toBe("http");
   });
 });

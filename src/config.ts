@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { LoginRiskPolicy } from "./modules/security/login-risk";
 import type { Limit, RateLimitSettings } from "./platform/rate-limit";
 import { isAllowedProviderUrl, type OidcProvider } from "./platform/oidc/id-tokens";
+import type { PaymentSettings } from "./platform/payments/create-payment-provider";
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const listOf = (fallback: string) =>
@@ -116,6 +117,19 @@ const environmentSchema = z.object({
   APPLE_ISSUER: listOf("https://appleid.apple.com"),
   APPLE_JWKS_URL: z.string().default("https://appleid.apple.com/auth/keys"),
   OIDC_JWKS_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
+  PAYMENT_PROVIDER: z.enum(["development", "http", "test"]).default("development"),
+  PAYMENT_API_URL: z
+    .string()
+    .url()
+    .refine((value) => /^https?:\/\//.test(value), "must be http://… or https://…")
+    .optional(),
+  PAYMENT_API_KEY: z.string().min(1).optional(),
+  PAYMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  PAYMENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(3),
+  PAYMENT_RETRY_BASE_MS: z.coerce.number().int().min(0).default(200),
+  PAYMENT_CIRCUIT_FAILURES: z.coerce.number().int().min(1).default(5),
+  PAYMENT_CIRCUIT_COOLDOWN_MS: z.coerce.number().int().positive().default(30_000),
+  BILLING_CURRENCY: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code in capitals, e.g. USD").default("USD"),
 });
 
 /** Environment variables the config reads, by name. */
@@ -226,6 +240,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       },
       fieldSuggestions: env.NODE_ENV !== "production",
     },
+    payments: paymentSettings(env, isProduction),
   };
 }
 
@@ -239,6 +254,31 @@ function socialProvider(name: string, clientIds: string[], issuers: string[], jw
     throw new Error(`Invalid configuration:\n  ${name}_JWKS_URL: must be an https URL (http only to loopback outside production)`);
   }
   return { issuers, jwksUrl, clientIds };
+}
+
+/** Where charges go; the http provider needs its URL and key, and production takes real payments only. */
+function paymentSettings(env: z.infer<typeof environmentSchema>, isProduction: boolean): PaymentSettings {
+  const problems: string[] = [];
+  if (isProduction && env.PAYMENT_PROVIDER !== "http") {
+    problems.push(`PAYMENT_PROVIDER: "${env.PAYMENT_PROVIDER}" takes no real payments and is refused in production; set PAYMENT_PROVIDER=http with PAYMENT_API_URL and PAYMENT_API_KEY`);
+  }
+  if (env.PAYMENT_PROVIDER === "http") {
+    if (!env.PAYMENT_API_URL) problems.push("PAYMENT_API_URL: required when PAYMENT_PROVIDER is http");
+    else if (isProduction && !env.PAYMENT_API_URL.startsWith("https://")) problems.push("PAYMENT_API_URL: must be https in production (the API key travels with every request)");
+    if (!env.PAYMENT_API_KEY) problems.push("PAYMENT_API_KEY: required when PAYMENT_PROVIDER is http");
+  }
+  if (problems.length > 0) throw new Error(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+  return {
+    provider: env.PAYMENT_PROVIDER,
+    apiUrl: env.PAYMENT_API_URL,
+    apiKey: env.PAYMENT_API_KEY,
+    timeoutMs: env.PAYMENT_TIMEOUT_MS,
+    maxAttempts: env.PAYMENT_MAX_ATTEMPTS,
+    retryBaseMs: env.PAYMENT_RETRY_BASE_MS,
+    circuitFailures: env.PAYMENT_CIRCUIT_FAILURES,
+    circuitCooldownMs: env.PAYMENT_CIRCUIT_COOLDOWN_MS,
+    currency: env.BILLING_CURRENCY,
+  };
 }
 
 /** A page of the frontend, relative to its own path, so an app served under /app/ gets /app/<page>. */

@@ -95,6 +95,10 @@ describe("field suggestions", () => {
       NODE_ENV: "production",
       JWT_SIGNING_KEYS: JSON.stringify([{ kid: key.kid, ...key.jwk }]),
       SECRET_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      // Production refuses the development payment provider; nothing here charges.
+      PAYMENT_PROVIDER: "http",
+      PAYMENT_API_URL: "https://payments.invalid",
+      PAYMENT_API_KEY: "sk_test_unused",
     });
     try {
       const result = await production.graphql(typo);

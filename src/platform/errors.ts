@@ -119,6 +119,10 @@ export const ErrorCode = {
   SSO_DOMAIN_NOT_ALLOWED: "SSO_DOMAIN_NOT_ALLOWED",
   /** SSO for an email that has an account: give its password (then its second factor) to link the two. */
   ACCOUNT_LINK_REQUIRED: "ACCOUNT_LINK_REQUIRED",
+  /** The payment provider declined the charge (its reason is in the message): nothing changed and no money moved. */
+  PAYMENT_FAILED: "PAYMENT_FAILED",
+  /** The payment provider could not be reached or kept failing: nothing changed and nothing is known to be charged; try again later. */
+  PAYMENT_UNAVAILABLE: "PAYMENT_UNAVAILABLE",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
