@@ -59,6 +59,12 @@ export function printReport(results: BenchResults): void {
   ];
   printTable("4. Login", loginRows);
 
+  const { batchVerification } = results;
+  printTable(`6. verifyUsers: ${batchVerification.ids} ids, ${batchVerification.members} of them members (one call at a time)`, [
+    ["what", "per s", "p50 ms", "p99 ms", "target"],
+    ["batch", `${batchVerification.batch.opsPerSecond}`, ms(batchVerification.batch.p50Micros), ms(batchVerification.batch.p99Micros), `p99 ≤ ${batchVerification.targetP99Ms} ms`],
+  ]);
+
   const { membersPage } = results;
   printTable(`5. Members page: ${membersPage.query}`, [
     ["run", "req/s", "p50 ms", "p99 ms", "failed"],

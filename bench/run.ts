@@ -6,6 +6,7 @@ import { type AuthenticateResult, measureAuthenticate } from "./authenticate";
 import { cleanUp } from "./cleanup";
 import { type HttpPlan, measureHttp } from "./http-phases";
 import { measureSqlPerRequest } from "./members-page";
+import { measureBatchVerification } from "./batch-verification";
 import { measureLoginRisk } from "./login-risk";
 import { measurePasswordHashing } from "./password-hashing";
 import { printReport } from "./report";
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
   const sqlPerRequest = await measureSqlPerRequest({ dataDir: await makeTempDir("um-bench-sql-"), requests: 20 });
   progress("in process: the suspicious-login check");
   const loginRisk = await measureLoginRisk({ dataDir: await makeTempDir("um-bench-risk-"), durationMs: inProcessDurationMs });
+  progress("in process: batch verification of 1,000 ids");
+  const batchVerification = await measureBatchVerification({ dataDir: await makeTempDir("um-bench-batch-"), durationMs: inProcessDurationMs });
   progress("in process: argon2id");
   const passwordHashing = await measurePasswordHashing(passwordHashingDurationMs, plan.login.connections);
 
@@ -62,7 +65,7 @@ async function main(): Promise<void> {
     if (load.failedResponses > 0) notes.push(`${name}: ${load.failedResponses} failed or wrong responses, not counted in req/s`);
   }
   const elapsedSeconds = Math.round((Date.now() - startedAt) / 1000);
-  const results = toResults({ plan, http, tokenVerification, authenticate, passwordHashing, loginRisk, sqlPerRequest, notes, elapsedSeconds, loadAverageAtStart });
+  const results = toResults({ plan, http, tokenVerification, authenticate, passwordHashing, loginRisk, batchVerification, sqlPerRequest, notes, elapsedSeconds, loadAverageAtStart });
   await writeFile(path.join(repoRoot, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
   printReport(results);
 }

@@ -60,6 +60,10 @@ const environmentSchema = z.object({
   SESSION_ABSOLUTE_TIMEOUT_SECONDS: seconds(30 * 24 * 3600),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
   REST_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  INTERNAL_SERVICE_TOKENS: list.refine(
+    (entries) => entries.every((entry) => /^[A-Za-z0-9_.-]+:.{32,}$/.test(entry)),
+    "must be comma-separated name:token pairs, each token at least 32 characters",
+  ),
   TRUSTED_PROXIES: list,
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   GRAPHQL_INTROSPECTION: z.enum(["true", "false"]).optional(),
@@ -155,7 +159,10 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       trustedProxies: env.TRUSTED_PROXIES,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     },
-    rest: { bodyLimitBytes: env.REST_BODY_LIMIT_BYTES },
+    rest: {
+      bodyLimitBytes: env.REST_BODY_LIMIT_BYTES,
+      serviceTokens: env.INTERNAL_SERVICE_TOKENS.map((entry) => ({ name: entry.slice(0, entry.indexOf(":")), token: entry.slice(entry.indexOf(":") + 1) })),
+    },
     log: { level: env.LOG_LEVEL },
     dataDir: path.resolve(env.DATA_DIR),
     database: env.DATABASE_URL

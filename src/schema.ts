@@ -18,6 +18,7 @@ import { OperatorsResolver } from "./modules/security/operators.resolver";
 import { SecurityEventsResolver } from "./modules/security/security-events.resolver";
 import { SubscriptionsResolver } from "./modules/subscriptions/subscriptions.resolver";
 import { UsersResolver } from "./modules/users/users.resolver";
+import { VerificationResolver } from "./modules/users/verification.resolver";
 import { User } from "./modules/users/users.types";
 import { userReference } from "./modules/users/users.reference";
 import { createPermissions } from "./permissions/shield";
@@ -29,6 +30,7 @@ const resolvers = [
   AccountResolver,
   MfaResolver,
   UsersResolver,
+  VerificationResolver,
   CompaniesResolver,
   MembershipsResolver,
   MembershipConnectionResolver,

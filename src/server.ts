@@ -10,6 +10,7 @@ import { graphqlArmor } from "./platform/graphql-armor";
 import { retryAfterPlugin } from "./platform/graphql-rate-limit";
 import { formatError, unexpectedErrorPlugin } from "./platform/graphql-errors";
 import { jwksCacheControl } from "./platform/tokens";
+import { internalRoutes } from "./modules/rest/internal.routes";
 import { restRoutes } from "./modules/rest/rest.routes";
 import { createSchema } from "./schema";
 
@@ -60,6 +61,7 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(async (rest) => restRoutes(rest, deps));
+  await app.register(async (internal) => internalRoutes(internal, deps));
 
   app.get("/health", async (_request, reply) => {
     const health = await checkHealth(deps);

@@ -33,6 +33,7 @@ export const permissionRules = {
     myCompanies: isAuthenticated,
     auditLog: hasCompanyRole("ADMIN", "args.companyId"),
     securityEvents: canSeeSecurityEvents,
+    verifyUsers: managesUsersOfArgCompany,
   },
   Mutation: {
     register: isPublic,
@@ -132,6 +133,8 @@ export const permissionRules = {
   AuditEvent: hasCompanyRole("ADMIN", "parent.companyId"),
   // The query's rule decided whose events these are.
   SecurityEvent: isPublic,
+  BatchVerificationResult: isPublic,
+  UserVerification: isPublic,
 } satisfies IRules;
 
 /** The shield middleware: deny by default, FORBIDDEN for a denied field, resolver errors passed through. */

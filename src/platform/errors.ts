@@ -45,6 +45,8 @@ export const ErrorCode = {
   INVALID_INVITATION: "INVALID_INVITATION",
   /** A refresh token that is unknown, expired, reused or whose session ended. */
   INVALID_REFRESH_TOKEN: "INVALID_REFRESH_TOKEN",
+  /** A batch naming more ids than it may (verifyUsers: 1,000). */
+  TOO_MANY_IDS: "TOO_MANY_IDS",
   /** A field value longer than its limit. */
   TOO_LONG: "TOO_LONG",
   /** A required value is missing or blank. */

@@ -38,7 +38,7 @@ export interface GeneratedOperation {
 type Target = keyof Omit<Targets, "domain">;
 
 /** What an ID argument points at, by its name. */
-const targetOfArgument: Record<string, Target> = { companyId: "company", userId: "member" };
+const targetOfArgument: Record<string, Target> = { companyId: "company", userId: "member", userIds: "member" };
 /** `id` means a different object on each field. */
 const targetOfId: Record<string, Target> = {
   "Query.company": "company",
@@ -119,10 +119,10 @@ function argumentValue(fieldName: string, argument: GraphQLArgument, targets: Ta
     if (takesId(argument.type)) throw new Unhandled(`an ID inside input ${argument.name}`);
     return dummyValue(argument.type, argument.name, targets);
   }
-  if (isListType(isNonNullType(argument.type) ? argument.type.ofType : argument.type)) throw new Unhandled(`list of ids ${argument.name}`);
+  const isList = isListType(isNonNullType(argument.type) ? argument.type.ofType : argument.type);
   const target = argument.name === "id" ? targetOfId[fieldName] : targetOfArgument[argument.name];
   if (!target) throw new Unhandled(`does not know what ID argument ${argument.name} points at`);
-  return targets[target];
+  return isList ? [targets[target]] : targets[target];
 }
 
 function callableWithoutArguments(field: GraphQLField<unknown, unknown>): boolean {

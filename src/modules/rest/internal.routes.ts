@@ -1,0 +1,43 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { toJson } from "@bufbuild/protobuf";
+import type { FastifyInstance } from "fastify";
+import { ErrorResponseSchema } from "../../generated/proto/user_management/v1/errors_pb";
+import type { AppDeps } from "../../deps";
+import { DomainError, ErrorCode } from "../../platform/errors";
+import { bearerToken } from "../../platform/tokens";
+import { verifyUsers } from "../users/verification.service";
+import { restFailureOf } from "./rest-errors";
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+/**
+ * Routes for the platform's other services, authenticated by a service credential from config
+ * (INTERNAL_SERVICE_TOKENS), never by a user's token.
+ */
+export async function internalRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const known = deps.config.rest.serviceTokens.map((entry) => ({ name: entry.name, digest: digest(entry.token) }));
+
+  /** The calling service's name, or undefined; compares digests in constant time. */
+  function callingService(authorization: string | undefined): string | undefined {
+    const token = authorization ? bearerToken(authorization) : null;
+    if (!token) return undefined;
+    const presented = digest(token);
+    return known.find((entry) => timingSafeEqual(entry.digest, presented))?.name;
+  }
+
+  app.post("/internal/users/verify", async (request, reply) => {
+    try {
+      const service = callingService(request.headers.authorization);
+      if (!service) throw new DomainError(ErrorCode.UNAUTHENTICATED, "Send Authorization: Bearer <service token>");
+      const body = request.body as { companyId?: unknown; userIds?: unknown } | undefined;
+      if (typeof body?.companyId !== "string" || !Array.isArray(body.userIds) || !body.userIds.every((id) => typeof id === "string")) {
+        throw new DomainError(ErrorCode.BAD_USER_INPUT, "Send JSON { companyId: string, userIds: string[] }");
+      }
+      request.log.info({ service, ids: body.userIds.length }, "batch user verification");
+      return await verifyUsers(deps.services, body.companyId, body.userIds as string[]);
+    } catch (error) {
+      const failure = restFailureOf(error);
+      return reply.code(failure.status).send(toJson(ErrorResponseSchema, failure.body));
+    }
+  });
+}
