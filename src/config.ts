@@ -134,6 +134,10 @@ const environmentSchema = z.object({
   PAYMENT_CIRCUIT_FAILURES: z.coerce.number().int().min(1).default(5),
   PAYMENT_CIRCUIT_COOLDOWN_MS: z.coerce.number().int().positive().default(30_000),
   BILLING_CURRENCY: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code in capitals, e.g. USD").default("USD"),
+  OUTBOX_PUBLISH_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().positive().max(10_000).default(100),
+  OUTBOX_STREAM_MAX_LENGTH: z.coerce.number().int().min(0).default(1_000_000),
+  OUTBOX_BACKLOG_WARNING_ROWS: z.coerce.number().int().positive().default(10_000),
 });
 
 /** Environment variables the config reads, by name. */
@@ -235,6 +239,12 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
         resetPassword: appLink(env.PUBLIC_APP_URL, "reset-password"),
         confirmEmailChange: appLink(env.PUBLIC_APP_URL, "confirm-email-change"),
       },
+    },
+    outbox: {
+      publishIntervalMs: env.OUTBOX_PUBLISH_INTERVAL_MS,
+      batchSize: env.OUTBOX_BATCH_SIZE,
+      streamMaxLength: env.OUTBOX_STREAM_MAX_LENGTH,
+      backlogWarningRows: env.OUTBOX_BACKLOG_WARNING_ROWS,
     },
     graphql: {
       introspection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === "true" : env.NODE_ENV !== "production",

@@ -12,6 +12,7 @@ import { openDatabase, type Database } from "./platform/db/database";
 import { createTxtLookup } from "./platform/dns/txt-records";
 import { createMailer, type Mailer } from "./platform/mail/mailer";
 import { setPasswordHashingConcurrency } from "./platform/crypto";
+import { startOutbox, type OutboxWorker } from "./platform/outbox/outbox";
 import { createRateLimiter, type RateLimiter } from "./platform/rate-limit";
 import { createIdTokenVerifier } from "./platform/oidc/id-tokens";
 import { createSecretBox, loadSecretBoxKey } from "./platform/secret-box";
@@ -51,6 +52,8 @@ export interface AppDeps {
   authenticate(authorization: string | undefined): Promise<Principal | null>;
   /** Stops following changes of the key set. */
   stopKeyReloads(): void;
+  /** Publishes outbox rows to the Redis Stream (or, without Redis, watches their backlog). */
+  outbox: OutboxWorker;
 }
 
 export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps & MfaDeps & SignInRiskDeps & SsoDeps;
@@ -102,6 +105,8 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
     return principalFromClaims(verified);
   }
 
+  // Started last: nothing after it can fail and leave it running.
+  const outbox = startOutbox({ prisma: database.prisma, config, logger });
   return {
     config,
     logger,
@@ -117,10 +122,13 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
     jwks: () => jwksDocument(keyRing),
     authenticate,
     stopKeyReloads,
+    outbox,
   };
 }
 
 export async function closeDependencies(deps: AppDeps): Promise<void> {
+  // Its round under way needs the database.
+  await deps.outbox.stop();
   deps.guard.close();
   deps.stopKeyReloads();
   await Promise.allSettled([deps.cache.close(), deps.database.close(), deps.mailer.close(), deps.rateLimiter.close()]);
