@@ -114,6 +114,9 @@ const environmentSchema = z.object({
   APPLE_ISSUER: listOf("https://appleid.apple.com"),
   APPLE_JWKS_URL: z.string().default("https://appleid.apple.com/auth/keys"),
   OIDC_JWKS_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
+  BILLING_CURRENCY: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD").default("USD"),
+  BILLING_ENTERPRISE_SEATS: z.coerce.number().int().positive().default(1000),
+  SUBSCRIPTION_CLAIM_TIMEOUT_SECONDS: seconds(300),
 });
 
 /** Environment variables the config reads, by name. */
@@ -174,6 +177,12 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       google: socialProvider("GOOGLE", env.GOOGLE_CLIENT_ID, env.GOOGLE_ISSUER, env.GOOGLE_JWKS_URL, isProduction),
       apple: socialProvider("APPLE", env.APPLE_CLIENT_ID, env.APPLE_ISSUER, env.APPLE_JWKS_URL, isProduction),
       jwksTimeoutMs: env.OIDC_JWKS_TIMEOUT_MS,
+    },
+    billing: {
+      currency: env.BILLING_CURRENCY,
+      enterpriseSeatsDefault: env.BILLING_ENTERPRISE_SEATS,
+      /** A charge claimed this long ago and never finished (a crashed replica) no longer blocks changes. */
+      claimTimeoutSeconds: env.SUBSCRIPTION_CLAIM_TIMEOUT_SECONDS,
     },
     secretEncryptionKey: env.SECRET_ENCRYPTION_KEY,
     operators: { userIds: env.PLATFORM_OPERATOR_IDS.map((id) => id.toLowerCase()) },
