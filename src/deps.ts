@@ -6,11 +6,13 @@ import type { SessionsDeps } from "./modules/auth/sessions.service";
 import type { SignInRiskDeps } from "./modules/auth/sign-in-risk";
 import type { SsoDeps } from "./modules/auth/sso.service";
 import type { CompaniesDeps } from "./modules/companies/companies.deps";
+import type { SubscriptionsDeps } from "./modules/subscriptions/subscriptions.service";
 import { principalFromClaims, type Principal } from "./permissions/principal";
 import { createCache, type Cache } from "./platform/cache/cache";
 import { openDatabase, type Database } from "./platform/db/database";
 import { createTxtLookup } from "./platform/dns/txt-records";
 import { createMailer, type Mailer } from "./platform/mail/mailer";
+import type { PaymentProvider } from "./platform/payments/payment-provider";
 import { createRateLimiter, type RateLimiter } from "./platform/rate-limit";
 import { createIdTokenVerifier } from "./platform/oidc/id-tokens";
 import { createSecretBox, loadSecretBoxKey } from "./platform/secret-box";
@@ -43,6 +45,8 @@ export interface AppDeps {
   guard: SessionGuard;
   mailer: Mailer;
   rateLimiter: RateLimiter;
+  /** Where subscription charges go. */
+  payments: PaymentProvider;
   /** What the services need (sessions, sign-in, companies), as one object. */
   services: ServiceDeps;
   jwks(): Jwks;
@@ -52,9 +56,27 @@ export interface AppDeps {
   stopKeyReloads(): void;
 }
 
-export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps & MfaDeps & SignInRiskDeps & SsoDeps;
+export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps & MfaDeps & SignInRiskDeps & SsoDeps & SubscriptionsDeps;
 
-export async function openDependencies(config: Config, logger: Logger): Promise<AppDeps> {
+/** The payment provider this build charges through: approves every charge ("development"). The one place a real provider is plugged in. */
+export function createPaymentProviderForNow(): PaymentProvider {
+  return {
+    name: "development",
+    async charge(request) {
+      return { status: "approved", providerReference: `dev-charge-${request.invoiceId}` };
+    },
+    async refund(request) {
+      return { status: "approved", providerReference: `dev-refund-${request.invoiceId}` };
+    },
+  };
+}
+
+/** Parts a caller (a test) supplies instead of the configured ones. */
+export interface DependencyOverrides {
+  payments?: PaymentProvider;
+}
+
+export async function openDependencies(config: Config, logger: Logger, overrides: DependencyOverrides = {}): Promise<AppDeps> {
   const database = await openDatabase(config.database, { logger, migrate: true });
   const cache = await createCache({ redisUrl: config.redis?.url, namespace: config.redis?.namespace, logger });
   const secretBox = createSecretBox(
@@ -81,7 +103,8 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
     logger: logger.child({ component: "rate-limit" }),
   });
   const idTokens = createIdTokenVerifier({ timeoutMs: config.sso.jwksTimeoutMs });
-  const services: ServiceDeps = { prisma: database.prisma, cache, tokens, guard, mailer, rateLimiter, lookupTxt, secretBox, idTokens, config, logger };
+  const payments = overrides.payments ?? createPaymentProviderForNow();
+  const services: ServiceDeps = { prisma: database.prisma, cache, tokens, guard, mailer, rateLimiter, lookupTxt, secretBox, idTokens, payments, config, logger };
 
   async function authenticate(authorization: string | undefined): Promise<Principal | null> {
     if (authorization === undefined) return null;
@@ -111,6 +134,7 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
     guard,
     mailer,
     rateLimiter,
+    payments,
     services,
     jwks: () => jwksDocument(keyRing),
     authenticate,
