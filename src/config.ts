@@ -138,6 +138,8 @@ const environmentSchema = z.object({
   OUTBOX_BATCH_SIZE: z.coerce.number().int().positive().max(10_000).default(100),
   OUTBOX_STREAM_MAX_LENGTH: z.coerce.number().int().min(0).default(1_000_000),
   OUTBOX_BACKLOG_WARNING_ROWS: z.coerce.number().int().positive().default(10_000),
+  BILLING_ENTERPRISE_SEATS: z.coerce.number().int().positive().default(1000),
+  SUBSCRIPTION_CLAIM_TIMEOUT_SECONDS: seconds(300),
 });
 
 /** Environment variables the config reads, by name. */
@@ -202,6 +204,12 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       google: socialProvider("GOOGLE", env.GOOGLE_CLIENT_ID, env.GOOGLE_ISSUER, env.GOOGLE_JWKS_URL, isProduction),
       apple: socialProvider("APPLE", env.APPLE_CLIENT_ID, env.APPLE_ISSUER, env.APPLE_JWKS_URL, isProduction),
       jwksTimeoutMs: env.OIDC_JWKS_TIMEOUT_MS,
+    },
+    billing: {
+      currency: env.BILLING_CURRENCY,
+      enterpriseSeatsDefault: env.BILLING_ENTERPRISE_SEATS,
+      /** A charge claimed this long ago and never finished (a crashed replica) no longer blocks changes. */
+      claimTimeoutSeconds: env.SUBSCRIPTION_CLAIM_TIMEOUT_SECONDS,
     },
     secretEncryptionKey: env.SECRET_ENCRYPTION_KEY,
     operators: { userIds: env.PLATFORM_OPERATOR_IDS.map((id) => id.toLowerCase()) },

@@ -3,6 +3,8 @@ import type { AppDeps } from "./deps";
 import { createCompanyLoaders } from "./modules/companies/companies.loaders";
 import type { SessionActor } from "./modules/security/audit.service";
 import { isPlatformOperator } from "./modules/security/operators.service";
+import { createSubscriptionLoaders } from "./modules/subscriptions/subscriptions.loaders";
+import { tierHasFeature } from "./modules/subscriptions/tiers";
 import { createUserLoaders } from "./modules/users/users.loaders";
 import type { AccessContext } from "./permissions/access";
 import { principalFromClaims, requirePrincipal, type Principal } from "./permissions/principal";
@@ -15,7 +17,7 @@ export interface RequestContext extends AccessContext {
   principal: Principal | null;
   ip: string;
   userAgent: string | null;
-  loaders: ReturnType<typeof createUserLoaders> & ReturnType<typeof createCompanyLoaders>;
+  loaders: ReturnType<typeof createUserLoaders> & ReturnType<typeof createCompanyLoaders> & ReturnType<typeof createSubscriptionLoaders>;
   /** Makes the rest of this request act as the holder of a token just issued (after register or login). */
   actAs(accessToken: string): Promise<void>;
 }
@@ -36,6 +38,7 @@ export async function createRequestContext(deps: AppDeps, request: FastifyReques
     loaders: {
       ...createUserLoaders({ prisma, cache: deps.cache }),
       ...createCompanyLoaders({ prisma, cache: deps.cache, callerId: () => caller.principal?.userId ?? null }),
+      ...createSubscriptionLoaders({ prisma, config: deps.config }),
     },
     async companyRoleOf(this: RequestContext, companyId: string) {
       const principal = caller.principal;
@@ -62,6 +65,12 @@ export async function createRequestContext(deps: AppDeps, request: FastifyReques
       const principal = caller.principal;
       operator ??= principal ? isPlatformOperator(deps.services, principal.userId) : Promise.resolve(false);
       return operator;
+    },
+    async planIncludes(this: RequestContext, companyId: string, feature: string) {
+      const principal = caller.principal;
+      if (!principal) return false;
+      const tier = companyId === principal.companyId ? principal.tier : ((await this.loaders.subscriptionOfCompany.load(companyId))?.tier ?? "FREE");
+      return tierHasFeature(tier, feature);
     },
     companyOfInvitation(this: RequestContext, invitationId: string) {
       return this.loaders.companyOfInvitation.load(invitationId);

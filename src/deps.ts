@@ -6,6 +6,7 @@ import type { SessionsDeps } from "./modules/auth/sessions.service";
 import type { SignInRiskDeps } from "./modules/auth/sign-in-risk";
 import type { SsoDeps } from "./modules/auth/sso.service";
 import type { CompaniesDeps } from "./modules/companies/companies.deps";
+import type { SubscriptionsDeps } from "./modules/subscriptions/subscriptions.service";
 import { principalFromClaims, type Principal } from "./permissions/principal";
 import { createCache, type Cache } from "./platform/cache/cache";
 import { openDatabase, type Database } from "./platform/db/database";
@@ -13,6 +14,8 @@ import { createTxtLookup } from "./platform/dns/txt-records";
 import { createMailer, type Mailer } from "./platform/mail/mailer";
 import { setPasswordHashingConcurrency } from "./platform/crypto";
 import { startOutbox, type OutboxWorker } from "./platform/outbox/outbox";
+import { createPaymentProvider } from "./platform/payments/create-payment-provider";
+import type { PaymentProvider } from "./platform/payments/payment-provider";
 import { createRateLimiter, type RateLimiter } from "./platform/rate-limit";
 import { createIdTokenVerifier } from "./platform/oidc/id-tokens";
 import { createSecretBox, loadSecretBoxKey } from "./platform/secret-box";
@@ -45,6 +48,8 @@ export interface AppDeps {
   guard: SessionGuard;
   mailer: Mailer;
   rateLimiter: RateLimiter;
+  /** Where subscription charges go. */
+  payments: PaymentProvider;
   /** What the services need (sessions, sign-in, companies), as one object. */
   services: ServiceDeps;
   jwks(): Jwks;
@@ -56,9 +61,14 @@ export interface AppDeps {
   outbox: OutboxWorker;
 }
 
-export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps & MfaDeps & SignInRiskDeps & SsoDeps;
+export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps & MfaDeps & SignInRiskDeps & SsoDeps & SubscriptionsDeps;
 
-export async function openDependencies(config: Config, logger: Logger): Promise<AppDeps> {
+/** Parts a caller (a test) supplies instead of the configured ones. */
+export interface DependencyOverrides {
+  payments?: PaymentProvider;
+}
+
+export async function openDependencies(config: Config, logger: Logger, overrides: DependencyOverrides = {}): Promise<AppDeps> {
   if (config.passwordHashConcurrency) setPasswordHashingConcurrency(config.passwordHashConcurrency);
   const database = await openDatabase(config.database, { logger, migrate: true });
   const cache = await createCache({ redisUrl: config.redis?.url, namespace: config.redis?.namespace, logger });
@@ -86,7 +96,8 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
     logger: logger.child({ component: "rate-limit" }),
   });
   const idTokens = createIdTokenVerifier({ timeoutMs: config.sso.jwksTimeoutMs });
-  const services: ServiceDeps = { prisma: database.prisma, cache, tokens, guard, mailer, rateLimiter, lookupTxt, secretBox, idTokens, config, logger };
+  const payments = overrides.payments ?? createPaymentProvider(config.payments, logger.child({ component: "payments" }));
+  const services: ServiceDeps = { prisma: database.prisma, cache, tokens, guard, mailer, rateLimiter, lookupTxt, secretBox, idTokens, payments, config, logger };
 
   async function authenticate(authorization: string | undefined): Promise<Principal | null> {
     if (authorization === undefined) return null;
@@ -118,6 +129,7 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
     guard,
     mailer,
     rateLimiter,
+    payments,
     services,
     jwks: () => jwksDocument(keyRing),
     authenticate,

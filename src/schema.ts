@@ -16,7 +16,7 @@ import { SsoProvidersResolver } from "./modules/companies/sso-providers.resolver
 import { AuditResolver } from "./modules/security/audit.resolver";
 import { OperatorsResolver } from "./modules/security/operators.resolver";
 import { SecurityEventsResolver } from "./modules/security/security-events.resolver";
-import { SubscriptionsResolver } from "./modules/subscriptions/subscriptions.resolver";
+import { CompanySubscriptionResolver, SubscriptionInfoResolver, SubscriptionsResolver } from "./modules/subscriptions/subscriptions.resolver";
 import { UsersResolver } from "./modules/users/users.resolver";
 import { VerificationResolver } from "./modules/users/verification.resolver";
 import { User } from "./modules/users/users.types";
@@ -40,6 +40,8 @@ const resolvers = [
   OperatorsResolver,
   SecurityEventsResolver,
   SubscriptionsResolver,
+  CompanySubscriptionResolver,
+  SubscriptionInfoResolver,
 ] as const;
 const entityTypes = [User, Company];
 const referenceResolvers = [userReference, companyReference];

@@ -16,6 +16,11 @@ export interface AccessContext {
   isMemberOfActiveCompany(userId: string): Promise<boolean>;
   /** True when the principal is a platform operator (decided once per request). */
   isPlatformOperator(): Promise<boolean>;
+  /**
+   * True when the company's subscription tier includes the feature: the token's tier for the active company (the
+   * session guard keeps it current), the subscription read in this request for another.
+   */
+  planIncludes(companyId: string, feature: string): Promise<boolean>;
   /** The company an invitation belongs to, or null for an unknown id. */
   companyOfInvitation(invitationId: string): Promise<string | null>;
 }

@@ -1,6 +1,6 @@
 import { allow, rule } from "graphql-shield";
 import type { IRule } from "graphql-shield";
-import { BugError, forbidden, mfaEnrolmentRequired, unauthenticated } from "../platform/errors";
+import { BugError, featureNotInPlan, forbidden, mfaEnrolmentRequired, unauthenticated } from "../platform/errors";
 import type { AccessContext } from "./access";
 import { hasPermission, hasRoleAtLeast, type Permission, type Role } from "./roles";
 
@@ -117,3 +117,12 @@ export const isMembershipVisible = rule({ cache: "no_cache" })(async (parent: un
   if (idOf(parent, "userId", "isMembershipVisible") === context.principal.userId) return true;
   return (await context.companyRoleOf(idOf(parent, "companyId", "isMembershipVisible"))) ? true : forbidden("Only members of this company may see it");
 });
+
+/** The company's subscription tier includes `feature` (a name from src/modules/subscriptions/tiers.ts). */
+export function requiresFeature(feature: string, where: CompanyOf): IRule {
+  return once(`feature:${feature}:${where}`, (name) => rule(name, { cache: "no_cache" })(async (parent, args, context: AccessContext) => {
+    if (!context.principal) return unauthenticated();
+    const companyId = companyIdOf(where, parent, args, "requiresFeature");
+    return (await context.planIncludes(companyId, feature)) ? true : featureNotInPlan(feature);
+  }));
+}

@@ -1,4 +1,4 @@
-import { deny, shield, type IRules } from "graphql-shield";
+import { and, deny, shield, type IRules } from "graphql-shield";
 import { forbidden } from "../platform/errors";
 import {
   canAdministerUser,
@@ -12,6 +12,7 @@ import {
   isPublic,
   isSelf,
   isSelfOrTheirManager,
+  requiresFeature,
 } from "./rules";
 
 const isMemberOfArgCompany = hasCompanyRole("VIEWER", "args.companyId");
@@ -19,6 +20,7 @@ const isMemberOfCompany = hasCompanyRole("VIEWER", "parent.id");
 const managesUsersOfArgCompany = hasCompanyPermission("users.manage", "args.companyId");
 const managesUsersOfCompany = hasCompanyPermission("users.manage", "parent.id");
 const isOwnerOfArgCompany = hasCompanyRole("OWNER", "args.companyId");
+const managesBillingOfCompany = hasCompanyPermission("billing.manage", "parent.companyId");
 
 /** Every field's access rule. Anything not listed here is denied. */
 export const permissionRules = {
@@ -77,6 +79,7 @@ export const permissionRules = {
     unsuspendUser: isPlatformOperator,
     unlockUser: canAdministerUser,
     revokeUserSessions: canAdministerUser,
+    changeSubscription: hasCompanyPermission("billing.manage", "args.companyId"),
   },
   _Service: isPublic,
   RegisterPayload: isPublic,
@@ -91,6 +94,7 @@ export const permissionRules = {
   InvitationPayload: isPublic,
   MutationResult: isPublic,
   CompanySsoProviderPayload: isPublic,
+  SubscriptionPayload: isPublic,
   UserError: isPublic,
   PageInfo: isPublic,
   MembershipEdge: isPublic,
@@ -124,7 +128,26 @@ export const permissionRules = {
     pendingMembers: managesUsersOfCompany,
     domains: managesUsersOfCompany,
     ssoProvider: managesUsersOfCompany,
+    subscription: isMemberOfCompany,
   },
+  SubscriptionInfo: {
+    tier: hasCompanyRole("VIEWER", "parent.companyId"),
+    status: hasCompanyRole("VIEWER", "parent.companyId"),
+    billingCycle: hasCompanyRole("VIEWER", "parent.companyId"),
+    features: hasCompanyRole("VIEWER", "parent.companyId"),
+    currentPeriodStart: hasCompanyRole("VIEWER", "parent.companyId"),
+    currentPeriodEnd: hasCompanyRole("VIEWER", "parent.companyId"),
+    cancelAtPeriodEnd: hasCompanyRole("VIEWER", "parent.companyId"),
+    pendingTier: hasCompanyRole("VIEWER", "parent.companyId"),
+    pendingBillingCycle: hasCompanyRole("VIEWER", "parent.companyId"),
+    seats: hasCompanyRole("VIEWER", "parent.companyId"),
+    seatsUsed: hasCompanyRole("VIEWER", "parent.companyId"),
+    // Itemised billing history is part of PRO's advanced analytics; FREE still sees its plan and seats.
+    invoices: and(managesBillingOfCompany, requiresFeature("advanced_analytics", "parent.companyId")),
+  },
+  Invoice: managesBillingOfCompany,
+  // The invoice's rule decided who sees it.
+  InvoiceLine: isPublic,
   Membership: isMembershipVisible,
   CompanySettings: hasCompanyPermission("settings.view", "parent.companyId"),
   CompanyDomain: hasCompanyPermission("users.manage", "parent.companyId"),

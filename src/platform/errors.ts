@@ -121,6 +121,26 @@ export const ErrorCode = {
   SSO_DOMAIN_NOT_ALLOWED: "SSO_DOMAIN_NOT_ALLOWED",
   /** SSO for an email that has an account: give its password (then its second factor) to link the two. */
   ACCOUNT_LINK_REQUIRED: "ACCOUNT_LINK_REQUIRED",
+  /** changeSubscription UPGRADE or DOWNGRADE without a targetTier. */
+  TARGET_TIER_REQUIRED: "TARGET_TIER_REQUIRED",
+  /** An UPGRADE to the current or a lower tier, with no billing cycle switch either. */
+  UPGRADE_NOT_HIGHER: "UPGRADE_NOT_HIGHER",
+  /** A DOWNGRADE to the current or a higher tier (FREE has nothing lower). */
+  DOWNGRADE_NOT_LOWER: "DOWNGRADE_NOT_LOWER",
+  /** A CANCEL of a FREE subscription or of one already cancelling at its period's end. */
+  NOTHING_TO_CANCEL: "NOTHING_TO_CANCEL",
+  /** A REACTIVATE of an active subscription with no pending cancellation or downgrade. */
+  NOTHING_TO_REACTIVATE: "NOTHING_TO_REACTIVATE",
+  /** A DOWNGRADE to a tier with fewer seats than the company's active members: the message says how many to remove. */
+  SEATS_EXCEED_TIER: "SEATS_EXCEED_TIER",
+  /** Every seat of the company's plan is taken (active members, plus pending invitations when inviting). */
+  SEAT_LIMIT_REACHED: "SEAT_LIMIT_REACHED",
+  /** An UPGRADE, DOWNGRADE or CANCEL of an EXPIRED or CANCELED subscription: REACTIVATE restarts it. */
+  SUBSCRIPTION_ENDED: "SUBSCRIPTION_ENDED",
+  /** Another change of this subscription is being charged right now; try again in a moment. */
+  SUBSCRIPTION_CHANGE_IN_PROGRESS: "SUBSCRIPTION_CHANGE_IN_PROGRESS",
+  /** The field needs a feature the company's subscription tier does not include. */
+  FEATURE_NOT_IN_PLAN: "FEATURE_NOT_IN_PLAN",
   /** The payment provider declined the charge (its reason is in the message): nothing changed and no money moved. */
   PAYMENT_FAILED: "PAYMENT_FAILED",
   /** The payment provider could not be reached or kept failing: nothing changed and nothing is known to be charged; try again later. */
@@ -192,6 +212,12 @@ export function unauthenticatedRequest(message: string): GraphQLError {
 export function mfaEnrolmentRequired(): GraphQLError {
   return new GraphQLError("This company requires two-step sign-in: turn it on with enrollTotp and confirmTotp (or sign in with your authenticator), then refresh your token", {
     extensions: { code: ErrorCode.MFA_ENROLMENT_REQUIRED },
+  });
+}
+
+export function featureNotInPlan(feature: string): GraphQLError {
+  return new GraphQLError(`This needs the ${feature} feature, which the company's subscription does not include`, {
+    extensions: { code: ErrorCode.FEATURE_NOT_IN_PLAN, feature },
   });
 }
 

@@ -9,6 +9,7 @@ import { loadConfig, type Environment } from "../../src/config";
 import { closeDependencies, openDependencies, type AppDeps } from "../../src/deps";
 import { permissionsOf, type Role } from "../../src/permissions/roles";
 import { createLogger } from "../../src/platform/logger";
+import type { PaymentProvider } from "../../src/platform/payments/payment-provider";
 import { createServer } from "../../src/server";
 import { createTestDatabase, type TestDatabase } from "./database";
 
@@ -48,7 +49,7 @@ export interface TestServer {
  */
 export async function startTestServer(
   environment: Partial<Environment> = {},
-  options: { sharedDatabase?: TestDatabase } = {},
+  options: { sharedDatabase?: TestDatabase; payments?: PaymentProvider } = {},
 ): Promise<TestServer> {
   const database = options.sharedDatabase ?? (await createTestDatabase());
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "um-test-data-"));
@@ -72,7 +73,7 @@ export async function startTestServer(
     level: config.log.level,
     destination: { write: (line: string) => void logLines.push(JSON.parse(line)) },
   });
-  const deps = await openDependencies(config, logger);
+  const deps = await openDependencies(config, logger, { payments: options.payments });
   let app: FastifyInstance;
   try {
     app = await createServer(deps);

@@ -1,4 +1,5 @@
 import { membershipChanged } from "../../src/modules/companies/memberships.service";
+import type { SubscriptionTier } from "../../src/permissions/principal";
 import type { Role } from "../../src/permissions/roles";
 import { CreateCompanyDocument, SwitchCompanyDocument } from "../generated/graphql";
 import { registerAccount } from "./accounts";
@@ -28,10 +29,21 @@ export async function tokensIn(server: TestServer, account: { tokens: { accessTo
   return tokens;
 }
 
-/** An organization with an OWNER and one account per other role, each holding a token scoped to it. */
+/** Puts the company on `tier` straight in the database, as a finished upgrade would (for tests about something else than billing). */
+export async function setPlan(server: TestServer, companyId: string, tier: SubscriptionTier): Promise<void> {
+  const at = new Date();
+  await server.deps.database.prisma.subscription.update({ where: { companyId }, data: { tier, planChangedAt: at } });
+  await server.deps.guard.planChanged(companyId, tier, at);
+}
+
+/**
+ * An organization with an OWNER and one account per other role, each holding a token scoped to it. It is on PRO,
+ * whose 25 seats leave room to invite more (FREE's 3 would be full).
+ */
 export async function organizationWithRoles(server: TestServer, name = "Acme Trading") {
   const owner = await registerAccount(server, { fullName: `${name} Owner` });
   const companyId = await createOrganization(server, owner, name);
+  await setPlan(server, companyId, "PRO");
   const members = { OWNER: { ...owner, tokens: await tokensIn(server, owner, companyId) } } as Record<Role, Account>;
   for (const role of ["ADMIN", "MANAGER", "MEMBER", "VIEWER"] as const) {
     const account = await registerAccount(server, { fullName: `${name} ${role}` });

@@ -104,8 +104,8 @@ export async function createAccount(deps: SessionsDeps & CompaniesDeps, account:
       await createCompanyWithOwner(tx, { id: individualId, name: account.fullName, type: "INDIVIDUAL", ownerId: userId, at: now });
       if (account.identity) await linkIdentity(tx, userId, account.identity, client);
       let pendingCompanyId: string | null = null;
-      if (invited) await grantMembership(tx, userId, invited.companyId, invited.role, now);
-      if (enterpriseId) await grantMembership(tx, userId, enterpriseId, "MEMBER", now);
+      if (invited) await grantMembership(tx, deps.config.billing, userId, invited.companyId, invited.role, now).catch(onInvitationField);
+      if (enterpriseId) await grantMembership(tx, deps.config.billing, userId, enterpriseId, "MEMBER", now);
       if (!invited && !enterpriseId) {
         pendingCompanyId = await findCompanyByVerifiedDomain(tx, domainOfEmail(account.email));
         if (pendingCompanyId) {

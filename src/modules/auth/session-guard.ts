@@ -10,7 +10,9 @@ export type RevocationMessage =
   | { type: "sessions-revoked"; sessionIds: string[] }
   | { type: "user-not-before"; userId: string; notBefore: number }
   /** A role granted, changed or removed (`role: null`): tokens for that company with another role or older than `roleSince` stop. */
-  | { type: "membership-changed"; userId: string; companyId: string; role: string | null; roleSince: number };
+  | { type: "membership-changed"; userId: string; companyId: string; role: string | null; roleSince: number }
+  /** A company's subscription changed: its tokens with another tier or older than `since` stop. */
+  | { type: "plan-changed"; companyId: string; tier: string; since: number };
 
 /** The token fields the guard decides on. */
 export interface GuardedToken {
@@ -18,6 +20,8 @@ export interface GuardedToken {
   userId: string;
   companyId: string;
   role: string;
+  /** The subscription tier of `companyId` when the token was issued. */
+  tier: string;
   /** Unix seconds. */
   issuedAt: number;
 }
@@ -35,6 +39,12 @@ interface MembershipState {
   role: string | null;
   /** Epoch ms. */
   roleSince: number;
+}
+
+interface PlanState {
+  tier: string;
+  /** Epoch ms of the subscription's last change. */
+  since: number;
 }
 
 export interface SessionGuardDeps {
@@ -59,6 +69,8 @@ export function createSessionGuard(deps: SessionGuardDeps) {
   const loading = new Map<string, Promise<SessionState | null>>();
   const memberships = new LRUCache<string, MembershipState>({ max: 100_000, ttl: stateTtlMs });
   const loadingMemberships = new Map<string, Promise<MembershipState>>();
+  const plans = new LRUCache<string, PlanState>({ max: 100_000, ttl: stateTtlMs });
+  const loadingPlans = new Map<string, Promise<PlanState>>();
 
   function apply(message: RevocationMessage) {
     if (message.type === "sessions-revoked") {
@@ -68,8 +80,11 @@ export function createSessionGuard(deps: SessionGuardDeps) {
       }
     } else if (message.type === "user-not-before") {
       notBefore.set(message.userId, Math.max(notBefore.get(message.userId) ?? 0, message.notBefore));
-    } else {
+    } else if (message.type === "membership-changed") {
       memberships.set(membershipKey(message.userId, message.companyId), { role: message.role, roleSince: message.roleSince });
+    } else {
+      const known = plans.get(message.companyId);
+      if (!known || known.since <= message.since) plans.set(message.companyId, { tier: message.tier, since: message.since });
     }
   }
 
@@ -131,6 +146,25 @@ export function createSessionGuard(deps: SessionGuardDeps) {
     return pending;
   }
 
+  async function loadPlan(companyId: string): Promise<PlanState> {
+    const row = await deps.prisma.subscription.findUnique({ where: { companyId }, select: { tier: true, planChangedAt: true } });
+    const state = row ? { tier: row.tier, since: row.planChangedAt.getTime() } : { tier: "FREE", since: 0 };
+    // As for memberships: a change message that arrived during the read wins.
+    if (!plans.has(companyId)) plans.set(companyId, state);
+    return plans.get(companyId) ?? state;
+  }
+
+  function planOf(companyId: string): PlanState | Promise<PlanState> {
+    const known = plans.get(companyId);
+    if (known) return known;
+    let pending = loadingPlans.get(companyId);
+    if (!pending) {
+      pending = loadPlan(companyId).finally(() => loadingPlans.delete(companyId));
+      loadingPlans.set(companyId, pending);
+    }
+    return pending;
+  }
+
   async function publish(message: RevocationMessage) {
     apply(message);
     await deps.cache.publish(revocationChannel, JSON.stringify(message));
@@ -139,16 +173,19 @@ export function createSessionGuard(deps: SessionGuardDeps) {
   return {
     /**
      * True when the token may still be used: its session is alive, it is not older than the user's marker,
-     * and the user still holds the token's role in the token's company (granted no later than its issue).
+     * the user still holds the token's role in the token's company (granted no later than its issue), and the
+     * company's subscription still has the token's tier and has not changed since the token was issued.
      */
     async isActive(token: GuardedToken): Promise<boolean> {
       const state = await stateOf(token.sessionId);
       if (!state || state.revoked || state.userId !== token.userId || state.absoluteExpiresAt <= clock()) return false;
       const issuedAtMs = token.issuedAt * 1000;
       if (issuedAtMs < Math.max(state.userNotBefore, notBefore.get(token.userId) ?? 0)) return false;
-      const membership = await membershipOf(token.userId, token.companyId);
+      // Both are map lookups once known; read together when neither is.
+      const [membership, plan] = await Promise.all([membershipOf(token.userId, token.companyId), planOf(token.companyId)]);
       // Whole seconds, like `iat`: a token issued in the same second as the grant stays valid.
-      return membership.role === token.role && issuedAtMs >= Math.floor(membership.roleSince / 1000) * 1000;
+      if (membership.role !== token.role || issuedAtMs < Math.floor(membership.roleSince / 1000) * 1000) return false;
+      return plan.tier === token.tier && issuedAtMs >= Math.floor(plan.since / 1000) * 1000;
     },
     /** Call after the sessions were marked revoked in the database. */
     sessionsRevoked(sessionIds: string[]): Promise<void> {
@@ -161,6 +198,10 @@ export function createSessionGuard(deps: SessionGuardDeps) {
     /** Call after the user's membership in the company was written (`role: null` when it ended). */
     membershipChanged(userId: string, companyId: string, role: string | null, roleSince: Date): Promise<void> {
       return publish({ type: "membership-changed", userId, companyId, role, roleSince: roleSince.getTime() });
+    },
+    /** Call after the company's subscription was written (`at` is its new `planChangedAt`). */
+    planChanged(companyId: string, tier: string, at: Date): Promise<void> {
+      return publish({ type: "plan-changed", companyId, tier, since: at.getTime() });
     },
     close: unsubscribe,
   };

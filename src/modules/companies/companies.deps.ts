@@ -12,6 +12,6 @@ export interface CompaniesDeps {
   guard: Pick<SessionGuard, "membershipChanged">;
   mailer: Mailer;
   lookupTxt: TxtLookup;
-  config: Pick<Config, "invitations">;
+  config: Pick<Config, "invitations" | "billing">;
   clock?: () => number;
 }

@@ -7,6 +7,7 @@ import { isUuid } from "../../platform/ids";
 import type { Logger } from "../../platform/logger";
 import { hasRoleAtLeast, type Role } from "../../permissions/roles";
 import { recordAudit, type Actor } from "../security/audit.service";
+import { requireFreeSeat, type BillingConfig } from "../subscriptions/seats";
 import { normalizeEmail } from "../users/users.service";
 import type { CompaniesDeps } from "./companies.deps";
 import { membershipChanged } from "./memberships.service";
@@ -70,6 +71,9 @@ export async function inviteUser(
     }
     const existing = await tx.membership.findFirst({ where: { companyId, status: "ACTIVE", user: { email } }, select: { id: true } });
     if (existing) throw new DomainError(ErrorCode.ALREADY_MEMBER, "That person is already a member of this company", ["input", "email"]);
+    // Pending invitations hold seats, so invitations of different emails take turns too.
+    await lockFor(tx, `company-members:${companyId}`);
+    await requireFreeSeat(tx, deps.config.billing, companyId, { email, at });
     await tx.invitation.updateMany({ where: { companyId, email, status: "PENDING", expiresAt: { lte: at } }, data: { status: "EXPIRED" } });
     const replaced = await tx.invitation.updateMany({ where: { companyId, email, status: "PENDING" }, data: { status: "REVOKED" } });
     const invitation = await tx.invitation.create({
@@ -145,11 +149,15 @@ export async function claimInvitation(tx: Tx, code: string, email: string, userI
   return { invitationId: found.id, companyId: found.companyId, role: found.role };
 }
 
-/** Makes the user an active member with `role` (turning a pending domain join into one); ALREADY_MEMBER if active. */
-export async function grantMembership(tx: Tx, userId: string, companyId: string, role: Role, at: Date): Promise<void> {
+/**
+ * Makes the user an active member with `role` (turning a pending domain join into one); ALREADY_MEMBER if active,
+ * SEAT_LIMIT_REACHED when the plan has no free seat.
+ */
+export async function grantMembership(tx: Tx, billing: BillingConfig, userId: string, companyId: string, role: Role, at: Date): Promise<void> {
   await lockFor(tx, `company-members:${companyId}`);
   const existing = await tx.membership.findUnique({ where: { userId_companyId: { userId, companyId } }, select: { id: true, status: true } });
   if (existing?.status === "ACTIVE") throw new DomainError(ErrorCode.ALREADY_MEMBER, "You are already a member of this company");
+  await requireFreeSeat(tx, billing, companyId);
   if (existing) await tx.membership.update({ where: { id: existing.id }, data: { status: "ACTIVE", role, roleSince: at } });
   else await tx.membership.create({ data: { userId, companyId, role, roleSince: at } });
 }
@@ -159,7 +167,7 @@ export async function acceptInvitation(deps: CompaniesDeps, actor: Actor & { ema
   const at = new Date((deps.clock ?? Date.now)());
   const granted = await deps.prisma.$transaction(async (tx) => {
     const claim = await claimInvitation(tx, code, actor.email, actor.userId, at);
-    await grantMembership(tx, actor.userId, claim.companyId, claim.role, at);
+    await grantMembership(tx, deps.config.billing, actor.userId, claim.companyId, claim.role, at);
     await recordAudit(tx, {
       action: "invitation.accepted",
       actorId: actor.userId,

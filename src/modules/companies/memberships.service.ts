@@ -5,6 +5,7 @@ import { DomainError, ErrorCode } from "../../platform/errors";
 import { distinctUuids, isUuid } from "../../platform/ids";
 import { hasRoleAtLeast, type Role } from "../../permissions/roles";
 import { pageSize, recordAudit, type Actor } from "../security/audit.service";
+import { requireFreeSeat } from "../subscriptions/seats";
 import type { CompaniesDeps } from "./companies.deps";
 
 export const membershipSelect = {
@@ -284,6 +285,7 @@ export async function decidePendingMember(
     }
     requireOutranks(members.actor.role, members.target.role, ["userId"]);
     if (decision === "approve") {
+      await requireFreeSeat(tx, deps.config.billing, companyId);
       await tx.membership.update({ where: { id: members.target.id }, data: { status: "ACTIVE", roleSince: at } });
     } else {
       await tx.membership.delete({ where: { id: members.target.id } });

@@ -31,12 +31,44 @@ export const tierFeatures = {
 
 export type Feature = (typeof tierFeatures)[SubscriptionTier][number];
 
+export type BillingCycle = "MONTHLY" | "YEARLY";
+
+/** What each tier costs per billing cycle, in integer cents of the configured currency (BILLING_CURRENCY). */
+export const tierPrices = {
+  FREE: { MONTHLY: 0, YEARLY: 0 },
+  PRO: { MONTHLY: 4_900, YEARLY: 49_000 },
+  ENTERPRISE: { MONTHLY: 19_900, YEARLY: 199_000 },
+} as const satisfies Record<SubscriptionTier, Record<BillingCycle, number>>;
+
+/** Members a tier allows; ENTERPRISE's come from the contract (Subscription.seatLimit, default BILLING_ENTERPRISE_SEATS). */
+export const tierSeats = { FREE: 3, PRO: 25 } as const satisfies Partial<Record<SubscriptionTier, number>>;
+
+export function priceOf(tier: SubscriptionTier, cycle: BillingCycle): number {
+  return tierPrices[tier][cycle];
+}
+
+/** The seats a tier allows a company; `contractSeats` is the company's ENTERPRISE seat limit, if it has one. */
+export function seatsOf(tier: SubscriptionTier, contractSeats: number | null, enterpriseDefault: number): number {
+  return tier === "ENTERPRISE" ? (contractSeats ?? enterpriseDefault) : tierSeats[tier];
+}
+
+/** Where a billing period that starts at `start` ends: a calendar month or year later (UTC), Jan 31 + 1 month = Feb 28/29. */
+export function periodEnd(start: Date, cycle: BillingCycle): Date {
+  const months = cycle === "YEARLY" ? 12 : 1;
+  const year = start.getUTCFullYear() + Math.floor((start.getUTCMonth() + months) / 12);
+  const month = (start.getUTCMonth() + months) % 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const end = new Date(start);
+  end.setUTCFullYear(year, month, Math.min(start.getUTCDate(), lastDay));
+  return end;
+}
+
 /** The features of a tier; an unknown tier gets FREE's, as the seed does. */
 export function featuresOf(tier: SubscriptionTier): readonly Feature[] {
   return tierFeatures[tier] ?? tierFeatures.FREE;
 }
 
-export function tierHasFeature(tier: SubscriptionTier, feature: Feature): boolean {
+export function tierHasFeature(tier: SubscriptionTier, feature: string): boolean {
   return (featuresOf(tier) as readonly string[]).includes(feature);
 }
 
