@@ -12,9 +12,11 @@ import { startTestServer, type TestServer } from "./support/server";
 
 let server: TestServer;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const graceWaitMs = 3_300;
 
 beforeAll(async () => {
-  server = await startTestServer({ REFRESH_REUSE_GRACE_SECONDS: "1" });
+  // Short enough for the theft tests to wait out, long enough for ten refreshes racing on a loaded machine.
+  server = await startTestServer({ REFRESH_REUSE_GRACE_SECONDS: "3" });
 });
 
 afterAll(async () => {
@@ -59,7 +61,7 @@ describe("refreshToken", () => {
   it("treats reuse after the grace window as theft: the session ends and its successors stop working", async () => {
     const { tokens } = await registerAccount(server);
     const successor = (await refresh(tokens.refreshToken)).data!.refreshToken.tokens!;
-    await sleep(1_300);
+    await sleep(graceWaitMs);
     const reused = await refresh(tokens.refreshToken);
     expect(reused.data?.refreshToken.userErrors[0]?.code).toBe("INVALID_REFRESH_TOKEN");
     expect((await refresh(successor.refreshToken)).data?.refreshToken.userErrors[0]?.code).toBe("INVALID_REFRESH_TOKEN");
@@ -149,7 +151,7 @@ describe("session limits", () => {
 
   it("ends an idle session at refresh, and refuses access tokens past the absolute limit", async () => {
     const idle = await registerAccount(limited);
-    await sleep(1_300);
+    await sleep(graceWaitMs);
     const late = await limited.graphql(RefreshTokenDocument, { refreshToken: idle.tokens.refreshToken });
     expect(late.data?.refreshToken.userErrors[0]?.code).toBe("INVALID_REFRESH_TOKEN");
     await sleep(900);
