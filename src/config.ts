@@ -140,6 +140,8 @@ const environmentSchema = z.object({
   OUTBOX_BACKLOG_WARNING_ROWS: z.coerce.number().int().positive().default(10_000),
   BILLING_ENTERPRISE_SEATS: z.coerce.number().int().positive().default(1000),
   SUBSCRIPTION_CLAIM_TIMEOUT_SECONDS: seconds(300),
+  SUBSCRIPTION_ROLLOVER_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  SUBSCRIPTION_GRACE_DAYS: z.coerce.number().int().min(0).default(7),
 });
 
 /** Environment variables the config reads, by name. */
@@ -210,6 +212,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       enterpriseSeatsDefault: env.BILLING_ENTERPRISE_SEATS,
       /** A charge claimed this long ago and never finished (a crashed replica) no longer blocks changes. */
       claimTimeoutSeconds: env.SUBSCRIPTION_CLAIM_TIMEOUT_SECONDS,
+      rollover: { intervalSeconds: env.SUBSCRIPTION_ROLLOVER_INTERVAL_SECONDS, graceSeconds: env.SUBSCRIPTION_GRACE_DAYS * 86_400, batchSize: 500 },
     },
     secretEncryptionKey: env.SECRET_ENCRYPTION_KEY,
     operators: { userIds: env.PLATFORM_OPERATOR_IDS.map((id) => id.toLowerCase()) },

@@ -4,6 +4,7 @@ import type { AccountDeps } from "./modules/auth/account.service";
 import type { MfaDeps } from "./modules/auth/mfa.service";
 import type { SessionsDeps } from "./modules/auth/sessions.service";
 import type { SignInRiskDeps } from "./modules/auth/sign-in-risk";
+import { startSubscriptionRolloverJob } from "./modules/subscriptions/rollover.job";
 import type { SsoDeps } from "./modules/auth/sso.service";
 import type { CompaniesDeps } from "./modules/companies/companies.deps";
 import type { SubscriptionsDeps } from "./modules/subscriptions/subscriptions.service";
@@ -59,6 +60,8 @@ export interface AppDeps {
   stopKeyReloads(): void;
   /** Publishes outbox rows to the Redis Stream (or, without Redis, watches their backlog). */
   outbox: OutboxWorker;
+  /** Stops the in-process subscription rollover job, waiting for a run under way. */
+  stopRollover(): Promise<void>;
 }
 
 export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps & MfaDeps & SignInRiskDeps & SsoDeps & SubscriptionsDeps;
@@ -118,6 +121,7 @@ export async function openDependencies(config: Config, logger: Logger, overrides
 
   // Started last: nothing after it can fail and leave it running.
   const outbox = startOutbox({ prisma: database.prisma, config, logger });
+  const stopRollover = startSubscriptionRolloverJob(services, config.billing.rollover, logger.child({ component: "subscription-rollover" }));
   return {
     config,
     logger,
@@ -135,11 +139,13 @@ export async function openDependencies(config: Config, logger: Logger, overrides
     authenticate,
     stopKeyReloads,
     outbox,
+    stopRollover,
   };
 }
 
 export async function closeDependencies(deps: AppDeps): Promise<void> {
   // Its round under way needs the database.
+  await deps.stopRollover();
   await deps.outbox.stop();
   deps.guard.close();
   deps.stopKeyReloads();

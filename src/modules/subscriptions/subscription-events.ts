@@ -28,7 +28,7 @@ export interface ChangedSubscription {
 export async function enqueueSubscriptionChanged(
   tx: Prisma.TransactionClient,
   subscription: ChangedSubscription,
-  context: { actor: Actor; at: Date; enterpriseSeatsDefault: number },
+  context: { actor: Pick<Actor, "userId" | "correlationId" | "ip"> | null; at: Date; enterpriseSeatsDefault: number },
 ): Promise<void> {
   const info = create(SubscriptionInfoSchema, {
     companyId: subscription.companyId,
@@ -43,11 +43,11 @@ export async function enqueueSubscriptionChanged(
   });
   const envelope = outboxEnvelope({
     messageType: "subscription_info",
-    userId: context.actor.userId,
+    userId: context.actor?.userId,
     companyId: subscription.companyId,
     payload: toBinary(SubscriptionInfoSchema, info),
-    correlationId: context.actor.correlationId ?? "",
-    clientIp: context.actor.ip ?? undefined,
+    correlationId: context.actor?.correlationId ?? "",
+    clientIp: context.actor?.ip ?? undefined,
     at: context.at,
   });
   await enqueueOutboxEvent(tx, { topic: subscriptionChangedTopic, companyId: subscription.companyId, envelope });
