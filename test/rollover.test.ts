@@ -87,15 +87,17 @@ describe("subscription rollover", () => {
     expect(await prisma().auditEvent.count({ where: { companyId, action: { in: ["subscription.past_due", "subscription.expired"] } } })).toBe(2);
   });
 
-  it("leaves the subscription due when the provider is unreachable, and renews on the next run", async () => {
+  it("leaves the subscription due when the provider does not answer, and the next run charges the same invoice once", async () => {
     const at = new Date(Date.UTC(2027, 6, 1));
     const { companyId } = await subscriptionEndedBefore(at, {});
-    payments.mode = "unavailable";
+    payments.mode = "answer_lost";
     await run(at);
     expect(await subscriptionOf(companyId)).toMatchObject({ status: "ACTIVE", tier: "PRO" });
     payments.mode = "approve";
     await run(at);
-    expect((await invoicesOf(companyId)).map((invoice) => invoice.status)).toEqual(["VOID", "PAID"]);
+    expect((await invoicesOf(companyId)).map((invoice) => invoice.status)).toEqual(["PAID"]);
+    expect(payments.charges.filter((charge) => charge.companyId === companyId)).toHaveLength(1);
+    expect((await subscriptionOf(companyId)).currentPeriodEnd.getTime()).toBeGreaterThan(at.getTime());
   });
 
   it("applies a period's end once when two runs overlap", async () => {

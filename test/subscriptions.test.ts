@@ -235,17 +235,33 @@ describe("changeSubscription: refusals", () => {
     expect(payments.charges).toEqual([]);
   });
 
-  it("an unreachable provider changes nothing, answers PAYMENT_UNAVAILABLE, and does not block the next attempt", async () => {
+  it("an unreachable provider changes nothing, answers PAYMENT_UNAVAILABLE, and the retry pays the same invoice", async () => {
     const billing = await billingOrganization();
     const before = await subscriptionRow(billing.companyId);
     payments.mode = "unavailable";
     const payload = await change(billing, { action: "UPGRADE", targetTier: "PRO" });
     expect(payload.userErrors.map((error) => error.code)).toEqual(["PAYMENT_UNAVAILABLE"]);
     expect(await subscriptionRow(billing.companyId)).toEqual(before);
-    expect(await invoicesOf(billing.companyId)).toEqual([expect.objectContaining({ status: "VOID" })]);
+    expect(await invoicesOf(billing.companyId)).toEqual([expect.objectContaining({ status: "PENDING" })]);
 
     payments.mode = "approve";
-    expect((await change(billing, { action: "UPGRADE", targetTier: "PRO" })).subscription?.tier).toBe("PRO");
+    const retried = await change(billing, { action: "UPGRADE", targetTier: "PRO" });
+    expect(retried.subscription?.tier).toBe("PRO");
+    expect(await invoicesOf(billing.companyId)).toEqual([expect.objectContaining({ id: retried.invoice!.id, status: "PAID" })]);
+  });
+
+  it("a timeout after the provider charged, then a retry, charges once", async () => {
+    const billing = await billingOrganization();
+    payments.mode = "answer_lost";
+    expect((await change(billing, { action: "UPGRADE", targetTier: "ENTERPRISE" })).userErrors.map((error) => error.code)).toEqual(["PAYMENT_UNAVAILABLE"]);
+    const other = await change(billing, { action: "UPGRADE", targetTier: "PRO" });
+    expect(other.userErrors.map((error) => error.code)).toEqual(["SUBSCRIPTION_CHANGE_IN_PROGRESS"]);
+
+    payments.mode = "approve";
+    const retried = await change(billing, { action: "UPGRADE", targetTier: "ENTERPRISE" });
+    expect(retried.subscription?.tier).toBe("ENTERPRISE");
+    expect(payments.charges.filter((charge) => charge.companyId === billing.companyId)).toHaveLength(1);
+    expect((await invoicesOf(billing.companyId)).map((invoice) => invoice.status)).toEqual(["PAID"]);
   });
 
   it("a change claimed by another call is refused until that charge finishes", async () => {

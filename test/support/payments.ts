@@ -1,6 +1,7 @@
 import { PaymentUnavailableError, type PaymentOutcome, type PaymentProvider, type PaymentRequest } from "../../src/platform/payments/payment-provider";
 
-export type PaymentMode = "approve" | "decline" | "unavailable";
+/** `answer_lost`: the charge goes through but its answer never arrives (a timeout after the provider charged). */
+export type PaymentMode = "approve" | "decline" | "unavailable" | "answer_lost";
 
 /**
  * A payment provider for tests: approves, declines or is unavailable as `mode` says, keeps every charge it
@@ -26,6 +27,7 @@ export function createRecordingPaymentProvider() {
         provider.mode === "decline" ? { status: "declined", reason: "card_declined" } : { status: "approved", providerReference: `ch_${provider.charges.length + 1}` };
       outcomes.set(request.invoiceId, outcome);
       if (outcome.status === "approved") provider.charges.push(request);
+      if (provider.mode === "answer_lost") throw new PaymentUnavailableError("timed out after 5000 ms");
       return outcome;
     },
     async refund(request: PaymentRequest & { providerReference: string }): Promise<PaymentOutcome> {

@@ -91,10 +91,18 @@ async function rollOver(deps: SubscriptionsDeps, settings: RolloverSettings, com
   const claimed = await deps.prisma.$transaction(async (tx) => {
     const subscription = await lockedDue(tx, companyId, at);
     if (!subscription) return null;
-    // A charge another run (or a change) has claimed and not finished: that run applies the period's end.
-    const claimedSince = new Date(at.getTime() - deps.config.billing.claimTimeoutSeconds * 1000);
-    if (await tx.invoice.findFirst({ where: { companyId, status: "PENDING", createdAt: { gt: claimedSince } }, select: { id: true } })) return null;
     const outcome = outcomeOf(subscription, at, settings);
+    const open = await tx.invoice.findFirst({
+      where: { companyId, status: "PENDING" },
+      select: { id: true, description: true, createdAt: true, change: true, failureReason: true, subscriptionVersion: true },
+    });
+    if (open) {
+      const claimedSince = new Date(at.getTime() - deps.config.billing.claimTimeoutSeconds * 1000);
+      const retriable = (open.change as { action?: string }).action === "RENEWAL" && open.subscriptionVersion === subscription.version && (open.failureReason === unansweredRenewal || open.createdAt <= claimedSince);
+      // Another run (or a change) is charging right now: it applies the period's end.
+      if (!retriable || outcome.kind !== "renew") return null;
+      return { kind: "charge" as const, subscription, outcome, invoice: open };
+    }
     if (outcome.kind === "expire") {
       const tier = await write(deps, tx, subscription, { tier: "FREE", status: "EXPIRED", ...noPending }, "subscription.expired", at);
       return { kind: "done" as const, counted: "expired" as const, tier };
@@ -133,7 +141,8 @@ async function rollOver(deps: SubscriptionsDeps, settings: RolloverSettings, com
     result = await deps.payments.charge(request);
   } catch (error) {
     if (!(error instanceof PaymentUnavailableError)) throw error;
-    await deps.prisma.invoice.update({ where: { id: invoice.id }, data: { status: "VOID", failureReason: "payment provider unavailable; retried on the next run" } });
+    // Unanswered is not declined: the charge may have gone through, so the next run charges this same invoice.
+    await deps.prisma.invoice.update({ where: { id: invoice.id }, data: { failureReason: unansweredRenewal } });
     return null;
   }
   const settled = await deps.prisma.$transaction(async (tx) => {
@@ -159,6 +168,7 @@ async function rollOver(deps: SubscriptionsDeps, settings: RolloverSettings, com
 }
 
 const noPending = { cancelAtPeriodEnd: false, pendingTier: null, pendingBillingCycle: null } as const;
+const unansweredRenewal = "the payment provider did not answer; the next run charges this invoice again";
 
 /** A renewal charged for a subscription that changed meanwhile is given back. */
 async function refundStaleRenewal(deps: SubscriptionsDeps, request: PaymentRequest & { providerReference: string }): Promise<void> {

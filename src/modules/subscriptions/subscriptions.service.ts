@@ -106,6 +106,23 @@ async function lockedSubscription(tx: Tx, companyId: string, actorId: string): P
 }
 
 /** A charge claimed by another call is under way; one claimed longer ago than the timeout was abandoned (a crashed replica) and is voided. */
+const unansweredCharge = "the payment provider did not answer; the same change retries this invoice";
+
+/**
+ * The invoice of the same change at the same subscription version whose charge the provider never answered: a
+ * retry charges it again under its own id (the idempotency key), so a charge that did go through is not made twice.
+ */
+async function unansweredClaimOf(tx: Tx, companyId: string, request: ChangeRequest, version: number) {
+  const pending = await tx.invoice.findMany({
+    where: { companyId, status: "PENDING", subscriptionVersion: version, failureReason: unansweredCharge },
+    select: { id: true, createdAt: true, change: true },
+  });
+  return pending.find((invoice) => {
+    const change = invoice.change as { action?: string; targetTier?: string | null; billingCycle?: string | null };
+    return change.action === request.action && change.targetTier === (request.targetTier ?? null) && change.billingCycle === (request.billingCycle ?? null);
+  });
+}
+
 async function requireNoChargeUnderWay(tx: Tx, deps: SubscriptionsDeps, companyId: string, at: Date): Promise<void> {
   const abandonedBefore = new Date(at.getTime() - deps.config.billing.claimTimeoutSeconds * 1000);
   await tx.invoice.updateMany({
@@ -195,11 +212,12 @@ async function charge(deps: SubscriptionsDeps, request: PaymentRequest, actor: A
   try {
     return await deps.payments.charge(request);
   } catch (error) {
-    const reason = error instanceof PaymentUnavailableError ? `payment provider unavailable: ${error.message}` : "the charge failed unexpectedly";
-    await settleUnpaid(deps, request.invoiceId, "VOID", reason, actor, request.companyId);
     if (error instanceof PaymentUnavailableError) {
-      throw new DomainError(ErrorCode.PAYMENT_UNAVAILABLE, "The payment provider cannot be reached; nothing was changed, try again later");
+      // Unanswered is not declined: the charge may have gone through, so the invoice stays open for the retry.
+      await deps.prisma.invoice.update({ where: { id: request.invoiceId }, data: { failureReason: unansweredCharge } });
+      throw new DomainError(ErrorCode.PAYMENT_UNAVAILABLE, "The payment provider cannot be reached; nothing was changed, try the same change again later");
     }
+    await settleUnpaid(deps, request.invoiceId, "VOID", "the charge failed unexpectedly", actor, request.companyId);
     throw error;
   }
 }
@@ -220,10 +238,16 @@ export async function changeSubscription(deps: SubscriptionsDeps, actor: Actor, 
   const at = now(deps);
   const claim = await deps.prisma.$transaction(async (tx) => {
     const from = await lockedSubscription(tx, companyId, actor.userId);
-    await requireNoChargeUnderWay(tx, deps, companyId, at);
     // The member count decides a downgrade: joins wait for it.
     await lockFor(tx, `company-members:${companyId}`);
     const activeMembers = await tx.membership.count({ where: { companyId, status: "ACTIVE" } });
+    const unanswered = await unansweredClaimOf(tx, companyId, request, from.version);
+    if (unanswered) {
+      // Priced as at its first attempt, so the provider sees the very same charge again.
+      const planned = planChange(from, request, { at: unanswered.createdAt, activeMembers, enterpriseSeatsDefault });
+      return { from, planned, invoiceId: unanswered.id, applied: null };
+    }
+    await requireNoChargeUnderWay(tx, deps, companyId, at);
     const planned = planChange(from, request, { at, activeMembers, enterpriseSeatsDefault });
     const invoice = await tx.invoice.create({
       data: {
