@@ -332,6 +332,9 @@ describe("propagation", () => {
     const refreshed = await server.graphql(RefreshTokenDocument, { refreshToken: members.MEMBER.tokens.refreshToken });
     const tokens = refreshed.data!.refreshToken.tokens!;
     expect(tierOf(tokens.accessToken)).toBe(ClaimTier.ENTERPRISE);
+    // Other subgraphs gate on the features without calling us.
+    expect(decodePbClaims(decodeJwt(tokens.accessToken).pb_claims).features).toEqual(expect.arrayContaining(["white_label_options", "multi_user_management"]));
+    expect(decodePbClaims(decodeJwt(members.MEMBER.tokens.accessToken).pb_claims).features).not.toContain("white_label_options");
     expect((await server.graphql(MeDocument, {}, { token: tokens.accessToken })).status).toBe(200);
     expect(tierOf(owner.tokens.accessToken)).toBe(ClaimTier.ENTERPRISE);
   });

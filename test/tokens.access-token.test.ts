@@ -142,6 +142,7 @@ describe("verifyAccessToken", () => {
       expiresAt: seconds(start) + 3600,
       authTime: seconds(start),
       amr: [],
+      features: [],
     });
   });
 

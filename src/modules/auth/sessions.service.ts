@@ -8,6 +8,7 @@ import { isUuid } from "../../platform/ids";
 import type { RateLimiter } from "../../platform/rate-limit";
 import type { TokenService } from "../../platform/tokens";
 import { findActiveMembership, type ActiveMembership } from "../companies/companies.service";
+import { featuresOf } from "../subscriptions/tiers";
 import { recordAudit, type Actor, type ClientInfo } from "../security/audit.service";
 import type { SessionGuard } from "./session-guard";
 
@@ -127,6 +128,7 @@ export async function issueTokens(
     role: membership.role,
     permissions: permissionsOf(membership.role),
     tier: membership.tier,
+    features: featuresOf(membership.tier),
     correlationId,
     authTime: Math.floor(session.authenticatedAt.getTime() / 1000),
     amr: session.authMethods,

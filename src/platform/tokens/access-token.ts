@@ -22,6 +22,8 @@ export interface AccessTokenInput {
   role: RoleName;
   permissions: readonly string[];
   tier: TierName;
+  /** Features the tier unlocks. */
+  features?: readonly string[];
   /** The issuing request's correlation id. */
   correlationId?: string;
   /** Unix seconds when the user last proved who they are (OIDC `auth_time`); the issue time when not given. */
@@ -104,6 +106,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         expiresAt: BigInt(expiresAt),
         correlationId: input.correlationId ?? "",
         sessionId: input.sessionId,
+        features: [...(input.features ?? [])],
       });
       const { kid, privateKey } = keys.signingKey();
       const authTime = input.authTime ?? issuedAt;
@@ -179,6 +182,7 @@ function readClaims(payload: JWTPayload, keyId: string): VerifiedAccessToken {
     role,
     permissions: Object.freeze([...pb.permissions]),
     tier,
+    features: Object.freeze([...pb.features]),
     issuedAt: iat!,
     expiresAt: exp!,
     authTime: Number.isSafeInteger(payload.auth_time) ? (payload.auth_time as number) : iat!,

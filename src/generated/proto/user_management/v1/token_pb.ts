@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file user_management/v1/token.proto.
  */
 export const file_user_management_v1_token: GenFile = /*@__PURE__*/
-  fileDesc("Ch51c2VyX21hbmFnZW1lbnQvdjEvdG9rZW4ucHJvdG8SEnVzZXJfbWFuYWdlbWVudC52MSKBAgoJSldUQ2xhaW1zEg8KB3VzZXJfaWQYASABKAkSEgoKY29tcGFueV9pZBgCIAEoCRI/ChFzdWJzY3JpcHRpb25fdGllchgDIAEoDjIkLnVzZXJfbWFuYWdlbWVudC52MS5TdWJzY3JpcHRpb25UaWVyEiYKBHJvbGUYBCABKA4yGC51c2VyX21hbmFnZW1lbnQudjEuUm9sZRITCgtwZXJtaXNzaW9ucxgFIAMoCRIRCglpc3N1ZWRfYXQYBiABKAMSEgoKZXhwaXJlc19hdBgHIAEoAxIWCg5jb3JyZWxhdGlvbl9pZBgIIAEoCRISCgpzZXNzaW9uX2lkGAkgASgJIpYBCglBdXRoVG9rZW4SDQoFdG9rZW4YASABKAkSEgoKdG9rZW5fdHlwZRgCIAEoCRIaChJleHBpcmVzX2luX21pbnV0ZXMYAyABKAUSFQoNcmVmcmVzaF90b2tlbhgEIAEoCRIzCghtZXRhZGF0YRgFIAEoCzIhLnVzZXJfbWFuYWdlbWVudC52MS5Ub2tlbk1ldGFkYXRhIn8KDVRva2VuTWV0YWRhdGESEQoJaXNzdWVkX2F0GAEgASgDEhEKCWNsaWVudF9pcBgCIAEoCRISCgp1c2VyX2FnZW50GAMgASgJEg4KBmtleV9pZBgEIAEoCRIQCgh0b2tlbl9pZBgFIAEoCRISCgpzZXNzaW9uX2lkGAYgASgJYgZwcm90bzM", [file_user_management_v1_subscription, file_user_management_v1_user_context]);
+  fileDesc("Ch51c2VyX21hbmFnZW1lbnQvdjEvdG9rZW4ucHJvdG8SEnVzZXJfbWFuYWdlbWVudC52MSKTAgoJSldUQ2xhaW1zEg8KB3VzZXJfaWQYASABKAkSEgoKY29tcGFueV9pZBgCIAEoCRI/ChFzdWJzY3JpcHRpb25fdGllchgDIAEoDjIkLnVzZXJfbWFuYWdlbWVudC52MS5TdWJzY3JpcHRpb25UaWVyEiYKBHJvbGUYBCABKA4yGC51c2VyX21hbmFnZW1lbnQudjEuUm9sZRITCgtwZXJtaXNzaW9ucxgFIAMoCRIRCglpc3N1ZWRfYXQYBiABKAMSEgoKZXhwaXJlc19hdBgHIAEoAxIWCg5jb3JyZWxhdGlvbl9pZBgIIAEoCRISCgpzZXNzaW9uX2lkGAkgASgJEhAKCGZlYXR1cmVzGAogAygJIpYBCglBdXRoVG9rZW4SDQoFdG9rZW4YASABKAkSEgoKdG9rZW5fdHlwZRgCIAEoCRIaChJleHBpcmVzX2luX21pbnV0ZXMYAyABKAUSFQoNcmVmcmVzaF90b2tlbhgEIAEoCRIzCghtZXRhZGF0YRgFIAEoCzIhLnVzZXJfbWFuYWdlbWVudC52MS5Ub2tlbk1ldGFkYXRhIn8KDVRva2VuTWV0YWRhdGESEQoJaXNzdWVkX2F0GAEgASgDEhEKCWNsaWVudF9pcBgCIAEoCRISCgp1c2VyX2FnZW50GAMgASgJEg4KBmtleV9pZBgEIAEoCRIQCgh0b2tlbl9pZBgFIAEoCRISCgpzZXNzaW9uX2lkGAYgASgJYgZwcm90bzM", [file_user_management_v1_subscription, file_user_management_v1_user_context]);
 
 /**
  * The access token's `pb_claims`: standard base64 of this message, serialized.
@@ -76,6 +76,13 @@ export type JWTClaims = Message<"user_management.v1.JWTClaims"> & {
    * @generated from field: string session_id = 9;
    */
   sessionId: string;
+
+  /**
+   * Features the company's subscription tier unlocks (tierFeatures), so other services gate without calling us.
+   *
+   * @generated from field: repeated string features = 10;
+   */
+  features: string[];
 };
 
 /**
