@@ -133,9 +133,8 @@ describe.runIf(redisUrl)("outbox publisher", () => {
       written.push({ companyId, seats, ...(await enqueueSubscriptionChange(database.prisma, companyId, seats)) });
     }
     const outbox = publisher(namespace, 4);
-    await outbox.publishOnce();
-    await outbox.publishOnce();
-    await outbox.publishOnce();
+    // Rounds until nothing is left: on a loaded machine a round can time out on Redis and leave its rows for the next.
+    for (let round = 0; round < 10 && (await database.prisma.outboxEvent.count({ where: { publishedAt: null } })) > 0; round++) await outbox.publishOnce();
 
     const entries = await readEventStream(redisUrl!, eventStreamKey(namespace));
     expect(entries.map((entry) => entry.id)).toEqual(written.map((row) => row.id));
