@@ -6,6 +6,7 @@ import type { SessionsDeps } from "./modules/auth/sessions.service";
 import type { SignInRiskDeps } from "./modules/auth/sign-in-risk";
 import type { SsoDeps } from "./modules/auth/sso.service";
 import type { CompaniesDeps } from "./modules/companies/companies.deps";
+import { startRetentionJob, type RetentionJob } from "./modules/privacy/retention.job";
 import { principalFromClaims, type Principal } from "./permissions/principal";
 import { createCache, type Cache } from "./platform/cache/cache";
 import { openDatabase, type Database } from "./platform/db/database";
@@ -51,6 +52,8 @@ export interface AppDeps {
   authenticate(authorization: string | undefined): Promise<Principal | null>;
   /** Stops following changes of the key set. */
   stopKeyReloads(): void;
+  /** The scheduled data-retention job of this process. */
+  retentionJob: RetentionJob;
 }
 
 export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps & MfaDeps & SignInRiskDeps & SsoDeps;
@@ -102,6 +105,11 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
     return principalFromClaims(verified);
   }
 
+  const retentionJob = startRetentionJob(
+    { prisma: database.prisma, config, logger: logger.child({ component: "jobs" }) },
+    config.retention.jobIntervalSeconds,
+  );
+
   return {
     config,
     logger,
@@ -117,11 +125,13 @@ export async function openDependencies(config: Config, logger: Logger): Promise<
     jwks: () => jwksDocument(keyRing),
     authenticate,
     stopKeyReloads,
+    retentionJob,
   };
 }
 
 export async function closeDependencies(deps: AppDeps): Promise<void> {
   deps.guard.close();
   deps.stopKeyReloads();
+  await deps.retentionJob.stop();
   await Promise.allSettled([deps.cache.close(), deps.database.close(), deps.mailer.close(), deps.rateLimiter.close()]);
 }

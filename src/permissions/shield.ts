@@ -33,6 +33,7 @@ export const permissionRules = {
     myCompanies: isAuthenticated,
     auditLog: hasCompanyRole("ADMIN", "args.companyId"),
     securityEvents: canSeeSecurityEvents,
+    exportMyData: isAuthenticated,
   },
   Mutation: {
     register: isPublic,
@@ -76,6 +77,7 @@ export const permissionRules = {
     unsuspendUser: isPlatformOperator,
     unlockUser: canAdministerUser,
     revokeUserSessions: canAdministerUser,
+    deleteMyAccount: isAuthenticated,
   },
   _Service: isPublic,
   RegisterPayload: isPublic,
