@@ -97,7 +97,7 @@ describe("the data-retention job", () => {
 });
 
 describe.runIf(serverUrl)("two retention runs at once on PostgreSQL (two pools)", () => {
-  it("neither fails and the old rows are deleted once", async () => {
+  it("neither fails and the old rows are deleted once; a run while another holds the lock skips", async () => {
     const testDatabase = await createTestDatabase();
     const logger = createLogger({ level: "silent" });
     const [first, second] = await Promise.all([openDatabase(testDatabase.settings, { logger }), openDatabase(testDatabase.settings, { logger })]);
@@ -109,6 +109,12 @@ describe.runIf(serverUrl)("two retention runs at once on PostgreSQL (two pools)"
       expect(results.some((result) => result.ran)).toBe(true);
       expect(deleted.reduce((sum, count) => sum + count, 0)).toBe(40);
       for (const ids of rows) expect(await survivors(first.prisma, ids)).toEqual([10]);
+
+      const whileHeld = await first.prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended('job:data-retention', 0))`;
+        return runRetention({ prisma: second.prisma, config, clock });
+      });
+      expect(whileHeld).toEqual({ ran: false });
     } finally {
       await Promise.all([first.close(), second.close()]);
       await testDatabase.drop();
