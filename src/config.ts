@@ -133,6 +133,8 @@ const environmentSchema = z.object({
   PAYMENT_RETRY_BASE_MS: z.coerce.number().int().min(0).default(200),
   PAYMENT_CIRCUIT_FAILURES: z.coerce.number().int().min(1).default(5),
   PAYMENT_CIRCUIT_COOLDOWN_MS: z.coerce.number().int().positive().default(30_000),
+  DATA_RETENTION_DEFAULT_DAYS: z.coerce.number().int().min(1).default(365),
+  RETENTION_JOB_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
   BILLING_CURRENCY: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code in capitals, e.g. USD").default("USD"),
   OUTBOX_PUBLISH_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().positive().max(10_000).default(100),
@@ -269,6 +271,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       fieldSuggestions: env.NODE_ENV !== "production",
     },
     payments: paymentSettings(env, isProduction),
+    retention: { defaultDays: env.DATA_RETENTION_DEFAULT_DAYS, jobIntervalSeconds: env.RETENTION_JOB_INTERVAL_SECONDS },
   };
 }
 

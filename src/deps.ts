@@ -8,6 +8,7 @@ import { startSubscriptionRolloverJob } from "./modules/subscriptions/rollover.j
 import type { SsoDeps } from "./modules/auth/sso.service";
 import type { CompaniesDeps } from "./modules/companies/companies.deps";
 import type { SubscriptionsDeps } from "./modules/subscriptions/subscriptions.service";
+import { startRetentionJob, type RetentionJob } from "./modules/privacy/retention.job";
 import { principalFromClaims, type Principal } from "./permissions/principal";
 import { createCache, type Cache } from "./platform/cache/cache";
 import { openDatabase, type Database } from "./platform/db/database";
@@ -62,6 +63,8 @@ export interface AppDeps {
   outbox: OutboxWorker;
   /** Stops the in-process subscription rollover job, waiting for a run under way. */
   stopRollover(): Promise<void>;
+  /** The scheduled data-retention job of this process. */
+  retentionJob: RetentionJob;
 }
 
 export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps & MfaDeps & SignInRiskDeps & SsoDeps & SubscriptionsDeps;
@@ -122,6 +125,11 @@ export async function openDependencies(config: Config, logger: Logger, overrides
   // Started last: nothing after it can fail and leave it running.
   const outbox = startOutbox({ prisma: database.prisma, config, logger });
   const stopRollover = startSubscriptionRolloverJob(services, config.billing.rollover, logger.child({ component: "subscription-rollover" }));
+  const retentionJob = startRetentionJob(
+    { prisma: database.prisma, config, logger: logger.child({ component: "jobs" }) },
+    config.retention.jobIntervalSeconds,
+  );
+
   return {
     config,
     logger,
@@ -140,6 +148,7 @@ export async function openDependencies(config: Config, logger: Logger, overrides
     stopKeyReloads,
     outbox,
     stopRollover,
+    retentionJob,
   };
 }
 
@@ -149,5 +158,6 @@ export async function closeDependencies(deps: AppDeps): Promise<void> {
   await deps.outbox.stop();
   deps.guard.close();
   deps.stopKeyReloads();
+  await deps.retentionJob.stop();
   await Promise.allSettled([deps.cache.close(), deps.database.close(), deps.mailer.close(), deps.rateLimiter.close()]);
 }

@@ -13,6 +13,7 @@ import { companyReference } from "./modules/companies/companies.reference";
 import { InvitationsResolver } from "./modules/companies/invitations.resolver";
 import { MembershipConnectionResolver, MembershipsResolver } from "./modules/companies/memberships.resolver";
 import { SsoProvidersResolver } from "./modules/companies/sso-providers.resolver";
+import { PrivacyResolver } from "./modules/privacy/privacy.resolver";
 import { AuditResolver } from "./modules/security/audit.resolver";
 import { OperatorsResolver } from "./modules/security/operators.resolver";
 import { SecurityEventsResolver } from "./modules/security/security-events.resolver";
@@ -42,6 +43,7 @@ const resolvers = [
   SubscriptionsResolver,
   CompanySubscriptionResolver,
   SubscriptionInfoResolver,
+  PrivacyResolver,
 ] as const;
 const entityTypes = [User, Company];
 const referenceResolvers = [userReference, companyReference];

@@ -111,7 +111,7 @@ describe.runIf(sharedDatabase)("live key rotation across two server processes", 
 
   it("`keys:rotate -- --withdraw` makes both refuse the old key at once, even a token already verified", async () => {
     const newToken = (await signIn(replicas[1]!, account.email)).accessToken;
-    const stdout = await rotateKeys("--withdraw", oldKid);
+    const stdout = await rotateKeys(`--withdraw=${oldKid}`);
     expect(stdout).toContain(`Withdrew ${oldKid}`);
     expect(await eventually(async () => (await Promise.all(replicas.map((replica) => meStatus(replica, oldToken)))).every((status) => status === 401))).toBe(true);
     expect(await Promise.all(replicas.map(jwksKids))).toEqual([[newKid], [newKid]]);

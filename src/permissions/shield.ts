@@ -36,6 +36,7 @@ export const permissionRules = {
     auditLog: hasCompanyRole("ADMIN", "args.companyId"),
     securityEvents: canSeeSecurityEvents,
     verifyUsers: managesUsersOfArgCompany,
+    exportMyData: isAuthenticated,
   },
   Mutation: {
     register: isPublic,
@@ -80,6 +81,7 @@ export const permissionRules = {
     unlockUser: canAdministerUser,
     revokeUserSessions: canAdministerUser,
     changeSubscription: hasCompanyPermission("billing.manage", "args.companyId"),
+    deleteMyAccount: isAuthenticated,
   },
   _Service: isPublic,
   RegisterPayload: isPublic,

@@ -57,6 +57,8 @@ export const ErrorCode = {
   ROLE_NOT_BELOW_YOURS: "ROLE_NOT_BELOW_YOURS",
   /** Removing, demoting or letting the OWNER leave before ownership has moved (transferOwnership). */
   OWNERSHIP_TRANSFER_REQUIRED: "OWNERSHIP_TRANSFER_REQUIRED",
+  /** deleteMyAccount by the OWNER of an organization that still has other active members: transferOwnership first. */
+  SOLE_OWNER_WITH_MEMBERS: "SOLE_OWNER_WITH_MEMBERS",
   /** A member acting on their own membership where another operation is meant (leaveCompany, transferOwnership). */
   CANNOT_TARGET_SELF: "CANNOT_TARGET_SELF",
   /** Inviting or adding someone who already is an active member of the company. */

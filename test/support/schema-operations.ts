@@ -73,6 +73,7 @@ export const notInMatrix: Record<string, string> = {
   "Mutation.disableMfa": "the caller's own authenticator or recovery code",
   "Mutation.regenerateRecoveryCodes": "the caller's own authenticator or recovery code",
   "Mutation.reauthenticate": "the caller's own password or second factor, for their own session",
+  "Mutation.deleteMyAccount": "the caller's own account, behind their password or a recent second factor",
 };
 
 class Unhandled extends Error {}

@@ -1,4 +1,4 @@
-// `npm run keys:rotate [-- --withdraw <kid> | --list]`: changes the shared signing keys in the configured database and tells running replicas. Prints kids only.
+// `npm run keys:rotate [-- --withdraw=<kid> | --list]`: changes the shared signing keys in the configured database and tells running replicas. Prints kids only.
 import { parseArgs } from "node:util";
 import { loadConfig } from "../../config";
 import { createCache } from "../cache/cache";
@@ -9,7 +9,8 @@ import { databaseKeyStore } from "./database-key-store";
 import { createKeyRing } from "./key-ring";
 import { announceSigningKeysChanged, rotateSigningKey, withdrawSigningKey } from "./key-rotation";
 
-const usage = "Usage: npm run keys:rotate [-- --withdraw <kid> | --list]";
+// A kid is base64url and may start with "-", which a separate argument would read as an option: hence --withdraw=<kid>.
+const usage = "Usage: npm run keys:rotate [-- --withdraw=<kid> | --list]";
 let args;
 try {
   args = parseArgs({ options: { withdraw: { type: "string" }, list: { type: "boolean" } }, strict: true }).values;
