@@ -36,6 +36,9 @@ function dataOf<T>(result: GraphQLBody, path: string[]): T {
  */
 export async function seedMembersCompany(post: GraphQLPost, ownerToken: string): Promise<{ companyId: string; token: string }> {
   const companyId = dataOf<string>(await post(JSON.stringify({ query: createCompanyMutation }), ownerToken), ["createCompany", "company", "id"]);
+  // FREE seats three members: the page of fifty needs ENTERPRISE (the development payment provider approves).
+  const upgrade = { companyId, input: { action: "UPGRADE", targetTier: "ENTERPRISE" } };
+  dataOf(await post(JSON.stringify({ query: upgradeMutation, variables: upgrade }), ownerToken), ["changeSubscription", "subscription", "tier"]);
   for (let index = 1; index < membersPageSize; index++) {
     const email = `bench-member-${index}-${randomUUID()}@example.com`;
     const code = dataOf<string>(await post(JSON.stringify({ query: inviteMutation, variables: { companyId, email } }), ownerToken), ["inviteUser", "invitationCode"]);
@@ -45,6 +48,10 @@ export async function seedMembersCompany(post: GraphQLPost, ownerToken: string):
   const token = dataOf<string>(await post(JSON.stringify({ query: switchMutation, variables: { companyId } }), ownerToken), ["switchCompany", "tokens", "accessToken"]);
   return { companyId, token };
 }
+
+const upgradeMutation = `mutation Upgrade($companyId: ID!, $input: ChangeSubscriptionInput!) {
+  changeSubscription(companyId: $companyId, input: $input) { subscription { tier } userErrors { code } }
+}`;
 
 /** A members-page response with all the page's members in it. */
 export function isFullMembersPage(text: string): boolean {
