@@ -8,13 +8,14 @@ import { startSubscriptionRolloverJob } from "./modules/subscriptions/rollover.j
 import type { SsoDeps } from "./modules/auth/sso.service";
 import type { CompaniesDeps } from "./modules/companies/companies.deps";
 import type { SubscriptionsDeps } from "./modules/subscriptions/subscriptions.service";
-import { startRetentionJob, type RetentionJob } from "./modules/privacy/retention.job";
+import { startRetentionJob } from "./modules/privacy/retention.job";
 import { principalFromClaims, type Principal } from "./permissions/principal";
 import { createCache, type Cache } from "./platform/cache/cache";
 import { openDatabase, type Database } from "./platform/db/database";
 import { createTxtLookup } from "./platform/dns/txt-records";
 import { createMailer, type Mailer } from "./platform/mail/mailer";
 import { setPasswordHashingConcurrency } from "./platform/crypto";
+import type { IntervalJob } from "./platform/jobs/interval-job";
 import { startOutbox, type OutboxWorker } from "./platform/outbox/outbox";
 import { createPaymentProvider } from "./platform/payments/create-payment-provider";
 import type { PaymentProvider } from "./platform/payments/payment-provider";
@@ -61,10 +62,10 @@ export interface AppDeps {
   stopKeyReloads(): void;
   /** Publishes outbox rows to the Redis Stream (or, without Redis, watches their backlog). */
   outbox: OutboxWorker;
-  /** Stops the in-process subscription rollover job, waiting for a run under way. */
-  stopRollover(): Promise<void>;
+  /** The scheduled subscription rollover of this process. */
+  rolloverJob: IntervalJob;
   /** The scheduled data-retention job of this process. */
-  retentionJob: RetentionJob;
+  retentionJob: IntervalJob;
 }
 
 export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps & MfaDeps & SignInRiskDeps & SsoDeps & SubscriptionsDeps;
@@ -124,7 +125,7 @@ export async function openDependencies(config: Config, logger: Logger, overrides
 
   // Started last: nothing after it can fail and leave it running.
   const outbox = startOutbox({ prisma: database.prisma, config, logger });
-  const stopRollover = startSubscriptionRolloverJob(services, config.billing.rollover, logger.child({ component: "subscription-rollover" }));
+  const rolloverJob = startSubscriptionRolloverJob(services, config.billing.rollover, logger.child({ component: "subscription-rollover" }));
   const retentionJob = startRetentionJob(
     { prisma: database.prisma, config, logger: logger.child({ component: "jobs" }) },
     config.retention.jobIntervalSeconds,
@@ -147,14 +148,14 @@ export async function openDependencies(config: Config, logger: Logger, overrides
     authenticate,
     stopKeyReloads,
     outbox,
-    stopRollover,
+    rolloverJob,
     retentionJob,
   };
 }
 
 export async function closeDependencies(deps: AppDeps): Promise<void> {
   // Its round under way needs the database.
-  await deps.stopRollover();
+  await deps.rolloverJob.stop();
   await deps.outbox.stop();
   deps.guard.close();
   deps.stopKeyReloads();
