@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createConcurrencyLimit, hashPassword, randomToken, sha256Hex, verifyAgainstDummy, verifyPassword } from "./crypto";
+import { createConcurrencyLimit, hashPassword, randomToken, secretsEqual, sha256Hex, verifyAgainstDummy, verifyPassword } from "./crypto";
 
 describe("password hashing", () => {
   it("stores argon2id with OWASP parameters and verifies only the right password", async () => {
@@ -49,6 +49,14 @@ describe("the hashing concurrency limit", () => {
     const run = createConcurrencyLimit(1);
     await expect(run(() => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
     expect(await run(async () => "next")).toBe("next");
+  });
+});
+
+describe("secretsEqual", () => {
+  it("is true only for the same secret, whatever the lengths", () => {
+    expect(secretsEqual("a-service-token", "a-service-token")).toBe(true);
+    expect(secretsEqual("a-service-token", "a-service-tokem")).toBe(false);
+    expect(secretsEqual("short", "a much longer secret")).toBe(false);
   });
 });
 

@@ -1,7 +1,7 @@
-import { randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { generateSecret, generateURI, verify } from "otplib";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client";
-import { sha256Hex } from "../../platform/crypto";
+import { secretsEqual, sha256Hex } from "../../platform/crypto";
 import { DomainError, ErrorCode } from "../../platform/errors";
 import { distinctUuids } from "../../platform/ids";
 import type { Logger } from "../../platform/logger";
@@ -245,7 +245,7 @@ export async function passMfaChallenge(
   const method = payload.method ?? "TOTP";
   const passed =
     method === "EMAIL_CODE"
-      ? Boolean(payload.codeHash) && /^\d{6}$/.test(code.trim()) && safeEqual(payload.codeHash!, emailCodeHash(challengeId, code))
+      ? Boolean(payload.codeHash) && /^\d{6}$/.test(code.trim()) && secretsEqual(payload.codeHash!, emailCodeHash(challengeId, code))
       : await acceptSecondFactor(deps, challenge.userId, code);
   if (!passed) {
     const failures = Number(payload.failures ?? 0) + 1;
@@ -260,8 +260,4 @@ export async function passMfaChallenge(
     throw unknown;
   });
   return { userId: challenge.userId, method, firstFactor: payload.firstFactor ?? "pwd", pendingLink: payload.pendingLink ?? null };
-}
-
-function safeEqual(a: string, b: string): boolean {
-  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../../generated/prisma/client";
+import { userSelect } from "../users/users.service";
 
 /** Bumped when the export's shape changes in a way a reader must know about. */
 export const exportFormatVersion = 1;
@@ -34,21 +35,8 @@ export async function exportUserData(deps: { prisma: PrismaClient; clock?: () =>
   const [profile, identities, factors, memberships, sessions, loginAttempts, securityEvents, auditEvents, invitations] = await Promise.all([
     prisma.user.findUniqueOrThrow({
       where: { id: userId },
-      select: {
-        id: true,
-        email: true,
-        fullName: true,
-        status: true,
-        verificationStatus: true,
-        registrationType: true,
-        investmentProfile: true,
-        riskTolerance: true,
-        emailVerifiedAt: true,
-        lastLoginAt: true,
-        lockedUntil: true,
-        createdAt: true,
-        updatedAt: true,
-      },
+      // What the API shows of a user, and the dates about them it does not.
+      select: { ...userSelect, emailVerifiedAt: true, lockedUntil: true, updatedAt: true },
     }),
     prisma.externalIdentity.findMany({ where: { userId }, select: { provider: true, issuer: true, subject: true, email: true, createdAt: true }, ...bounded, orderBy: { createdAt: "desc" } }),
     prisma.mfaFactor.findMany({ where: { userId }, select: { type: true, confirmedAt: true } }),

@@ -1,28 +1,25 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import { toJson } from "@bufbuild/protobuf";
 import type { FastifyInstance } from "fastify";
 import { ErrorResponseSchema } from "../../generated/proto/user_management/v1/errors_pb";
 import type { AppDeps } from "../../deps";
+import { secretsEqual } from "../../platform/crypto";
 import { DomainError, ErrorCode } from "../../platform/errors";
 import { bearerToken } from "../../platform/tokens";
 import { verifyUsers } from "../users/verification.service";
 import { restFailureOf } from "./rest-errors";
-
-const digest = (value: string) => createHash("sha256").update(value).digest();
 
 /**
  * Routes for the platform's other services, authenticated by a service credential from config
  * (INTERNAL_SERVICE_TOKENS), never by a user's token.
  */
 export async function internalRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const known = deps.config.rest.serviceTokens.map((entry) => ({ name: entry.name, digest: digest(entry.token) }));
+  const known = deps.config.rest.serviceTokens;
 
-  /** The calling service's name, or undefined; compares digests in constant time. */
+  /** The calling service's name, or undefined; each credential is compared in constant time. */
   function callingService(authorization: string | undefined): string | undefined {
     const token = authorization ? bearerToken(authorization) : null;
     if (!token) return undefined;
-    const presented = digest(token);
-    return known.find((entry) => timingSafeEqual(entry.digest, presented))?.name;
+    return known.find((entry) => secretsEqual(entry.token, token))?.name;
   }
 
   app.post("/internal/users/verify", async (request, reply) => {

@@ -4,7 +4,7 @@ import { lockFor } from "../../platform/db/locks";
 import { PaymentUnavailableError, type PaymentRequest } from "../../platform/payments/payment-provider";
 import { recordAudit } from "../security/audit.service";
 import { enqueueSubscriptionChanged } from "./subscription-events";
-import type { SubscriptionsDeps } from "./subscriptions.service";
+import { subscriptionSelect, type SubscriptionRecord, type SubscriptionsDeps } from "./subscriptions.service";
 import { periodEnd, priceOf } from "./tiers";
 
 type Tx = Prisma.TransactionClient;
@@ -23,21 +23,6 @@ export interface RolloverReport {
   expired: number;
 }
 
-const dueSelect = {
-  companyId: true,
-  tier: true,
-  status: true,
-  billingCycle: true,
-  currentPeriodStart: true,
-  currentPeriodEnd: true,
-  cancelAtPeriodEnd: true,
-  pendingTier: true,
-  pendingBillingCycle: true,
-  seatLimit: true,
-  version: true,
-} as const satisfies Prisma.SubscriptionSelect;
-
-type DueSubscription = Prisma.SubscriptionGetPayload<{ select: typeof dueSelect }>;
 
 /** What a period's end does to a subscription; `renew` needs a charge first. */
 type Outcome =
@@ -45,7 +30,7 @@ type Outcome =
   | { kind: "renew"; tier: SubscriptionTier; cycle: BillingCycle; amountCents: number }
   | { kind: "expire" };
 
-function outcomeOf(subscription: DueSubscription, at: Date, settings: RolloverSettings): Outcome {
+function outcomeOf(subscription: SubscriptionRecord, at: Date, settings: RolloverSettings): Outcome {
   if (subscription.status === "PAST_DUE" && at.getTime() >= subscription.currentPeriodEnd.getTime() + settings.graceSeconds * 1000) return { kind: "expire" };
   if (subscription.cancelAtPeriodEnd) return { kind: "free", tier: "FREE", cycle: "MONTHLY", counted: "movedToFree" };
   const tier = subscription.pendingTier ?? subscription.tier;
@@ -80,9 +65,9 @@ export async function runSubscriptionRollover(deps: SubscriptionsDeps, settings:
   return report;
 }
 
-async function lockedDue(tx: Tx, companyId: string, at: Date): Promise<DueSubscription | null> {
+async function lockedDue(tx: Tx, companyId: string, at: Date): Promise<SubscriptionRecord | null> {
   await lockFor(tx, `subscription:${companyId}`);
-  const subscription = await tx.subscription.findUnique({ where: { companyId }, select: dueSelect });
+  const subscription = await tx.subscription.findUnique({ where: { companyId }, select: subscriptionSelect });
   const isDue = subscription && subscription.currentPeriodEnd <= at && (subscription.status === "ACTIVE" || subscription.status === "PAST_DUE");
   return isDue ? subscription : null;
 }
@@ -189,12 +174,12 @@ function nextPeriod(end: Date, cycle: BillingCycle, at: Date): { currentPeriodSt
 async function write(
   deps: SubscriptionsDeps,
   tx: Tx,
-  from: DueSubscription,
+  from: SubscriptionRecord,
   data: Prisma.SubscriptionUpdateInput & { tier?: SubscriptionTier },
   action: string | null,
   at: Date,
 ): Promise<SubscriptionTier> {
-  const updated = await tx.subscription.update({ where: { companyId: from.companyId }, data: { ...data, version: { increment: 1 }, planChangedAt: at }, select: dueSelect });
+  const updated = await tx.subscription.update({ where: { companyId: from.companyId }, data: { ...data, version: { increment: 1 }, planChangedAt: at }, select: subscriptionSelect });
   if (action) {
     await recordAudit(tx, {
       action,

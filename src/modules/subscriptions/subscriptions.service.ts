@@ -22,7 +22,7 @@ export interface SubscriptionsDeps {
   clock?: () => number;
 }
 
-const subscriptionSelect = {
+export const subscriptionSelect = {
   companyId: true,
   tier: true,
   status: true,
@@ -36,7 +36,7 @@ const subscriptionSelect = {
   version: true,
 } as const satisfies Prisma.SubscriptionSelect;
 
-type SubscriptionRecord = Prisma.SubscriptionGetPayload<{ select: typeof subscriptionSelect }>;
+export type SubscriptionRecord = Prisma.SubscriptionGetPayload<{ select: typeof subscriptionSelect }>;
 
 /** A company's subscription as the API shows it. */
 export interface SubscriptionView extends SubscriptionState {
