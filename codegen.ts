@@ -9,7 +9,7 @@ const config: CodegenConfig = {
     "test/generated/": {
       preset: "client",
       presetConfig: { fragmentMasking: false },
-      config: { enumsAsTypes: true, useTypeImports: true, scalars: { DateTime: "string", EmailAddress: "string", JSON: "unknown" } },
+      config: { emitLegacyCommonJSImports: false, enumsAsTypes: true, useTypeImports: true, scalars: { DateTime: "string", EmailAddress: "string", JSON: "unknown" } },
     },
   },
 };

@@ -1,12 +1,12 @@
 import "reflect-metadata";
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import { loadConfig } from "../src/config";
-import { closeDependencies, openDependencies, type AppDeps } from "../src/deps";
-import { createLogger } from "../src/platform/logger";
-import { createServer } from "../src/server";
-import { accessTokenOf, registerMutation, type GraphQLBody } from "./operations";
-import { measureLoop, type LoopResult } from "./timing";
+import { loadConfig } from "../src/config.js";
+import { closeDependencies, openDependencies, type AppDeps } from "../src/deps.js";
+import { createLogger } from "../src/platform/logger.js";
+import { createServer } from "../src/server.js";
+import { accessTokenOf, registerMutation, type GraphQLBody } from "./operations.js";
+import { measureLoop, type LoopResult } from "./timing.js";
 
 export interface AuthenticateResult {
   /** How the measured tokens were obtained. */

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { loadConfig } from "../src/config";
-import { closeDependencies, openDependencies } from "../src/deps";
-import { createLogger } from "../src/platform/logger";
-import { verifyUsers } from "../src/modules/users/verification.service";
-import { measureLoop, type LoopResult } from "./timing";
+import { loadConfig } from "../src/config.js";
+import { closeDependencies, openDependencies } from "../src/deps.js";
+import { createLogger } from "../src/platform/logger.js";
+import { verifyUsers } from "../src/modules/users/verification.service.js";
+import { measureLoop, type LoopResult } from "./timing.js";
 
 export interface BatchVerificationResult {
   ids: number;

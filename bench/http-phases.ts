@@ -1,8 +1,8 @@
-import { type GraphQLLoad, type LoadResult, runLoad } from "./http-load";
-import { isFullMembersPage, membersQuery, seedMembersCompany } from "./members-page";
-import { accessTokenOf, loginMutation, meQuery, postGraphQL, registerMutation } from "./operations";
-import { type ServerProcess, startServerProcess } from "./server-process";
-import { makeTempDir } from "./temp-dir";
+import { type GraphQLLoad, type LoadResult, runLoad } from "./http-load.js";
+import { isFullMembersPage, membersQuery, seedMembersCompany } from "./members-page.js";
+import { accessTokenOf, loginMutation, meQuery, postGraphQL, registerMutation } from "./operations.js";
+import { type ServerProcess, startServerProcess } from "./server-process.js";
+import { makeTempDir } from "./temp-dir.js";
 
 export interface BenchUser {
   email: string;

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { loadConfig } from "../src/config";
-import { closeDependencies, openDependencies } from "../src/deps";
-import { assessLoginRisk } from "../src/modules/security/security-events.service";
-import { createLogger } from "../src/platform/logger";
-import { measureLoop, type LoopResult } from "./timing";
+import { loadConfig } from "../src/config.js";
+import { closeDependencies, openDependencies } from "../src/deps.js";
+import { assessLoginRisk } from "../src/modules/security/security-events.service.js";
+import { createLogger } from "../src/platform/logger.js";
+import { measureLoop, type LoopResult } from "./timing.js";
 
 export interface LoginRiskResult {
   historyRows: number;

@@ -1,11 +1,11 @@
 import "reflect-metadata";
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import { loadConfig } from "../src/config";
-import { closeDependencies, openDependencies } from "../src/deps";
-import { createLogger } from "../src/platform/logger";
-import { createServer } from "../src/server";
-import { meQuery, type GraphQLBody } from "./operations";
+import { loadConfig } from "../src/config.js";
+import { closeDependencies, openDependencies } from "../src/deps.js";
+import { createLogger } from "../src/platform/logger.js";
+import { createServer } from "../src/server.js";
+import { meQuery, type GraphQLBody } from "./operations.js";
 
 export const membersPageSize = 50;
 

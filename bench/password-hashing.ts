@@ -1,6 +1,6 @@
 import { hash, verify } from "@node-rs/argon2";
-import { defaultHashingConcurrency, passwordHashing } from "../src/platform/crypto";
-import { measureLoop, type LoopResult } from "./timing";
+import { defaultHashingConcurrency, passwordHashing } from "../src/platform/crypto.js";
+import { measureLoop, type LoopResult } from "./timing.js";
 
 export interface PasswordHashingResult {
   parameters: typeof passwordHashing;

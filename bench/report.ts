@@ -1,6 +1,6 @@
-import type { LoadResult } from "./http-load";
-import { type BenchResults, round } from "./results";
-import type { LoopResult } from "./timing";
+import type { LoadResult } from "./http-load.js";
+import { type BenchResults, round } from "./results.js";
+import type { LoopResult } from "./timing.js";
 
 /** The human-readable summary of one run. */
 export function printReport(results: BenchResults): void {

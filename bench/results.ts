@@ -1,11 +1,11 @@
 import os from "node:os";
-import type { AuthenticateResult } from "./authenticate";
-import type { HttpPlan, HttpResult } from "./http-phases";
-import type { SqlPerRequest } from "./members-page";
-import type { BatchVerificationResult } from "./batch-verification";
-import type { LoginRiskResult } from "./login-risk";
-import type { PasswordHashingResult } from "./password-hashing";
-import type { TokenVerificationResult } from "./token-verification";
+import type { AuthenticateResult } from "./authenticate.js";
+import type { HttpPlan, HttpResult } from "./http-phases.js";
+import type { SqlPerRequest } from "./members-page.js";
+import type { BatchVerificationResult } from "./batch-verification.js";
+import type { LoginRiskResult } from "./login-risk.js";
+import type { PasswordHashingResult } from "./password-hashing.js";
+import type { TokenVerificationResult } from "./token-verification.js";
 
 export const throughputTarget = 0.4;
 /** Logins/s over argon2id verifies/s with as many in flight, and `me` p99 during a login burst over idle. */

@@ -1,8 +1,8 @@
 import { jwtVerify } from "jose";
-import { principalFromClaims } from "../src/permissions/principal";
-import { permissionsOf } from "../src/permissions/roles";
-import { createKeyRing, createTokenService, memoryKeyStore, type KeyRing, type TokenService } from "../src/platform/tokens";
-import { measureLoop, type LoopResult } from "./timing";
+import { principalFromClaims } from "../src/permissions/principal.js";
+import { permissionsOf } from "../src/permissions/roles.js";
+import { createKeyRing, createTokenService, memoryKeyStore, type KeyRing, type TokenService } from "../src/platform/tokens/index.js";
+import { measureLoop, type LoopResult } from "./timing.js";
 
 export interface TokenVerificationResult {
   cachedToken: LoopResult;

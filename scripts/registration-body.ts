@@ -5,7 +5,7 @@ import {
   UserRegistrationRequest_ProfileDetails_InvestmentProfile as InvestmentProfile,
   UserRegistrationRequest_ProfileDetails_RiskTolerance as RiskTolerance,
   UserRegistrationRequestSchema,
-} from "../src/generated/proto/user_management/v1/registration_pb";
+} from "../src/generated/proto/user_management/v1/registration_pb.js";
 
 const [file = "register.bin", email = "ada@example.com"] = process.argv.slice(2);
 const request = create(UserRegistrationRequestSchema, {

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "./config";
+import { loadConfig } from "./config.js";
 
 const productionPayments = { PAYMENT_PROVIDER: "http", PAYMENT_API_URL: "https://api.payments.example", PAYMENT_API_KEY: "sk_live_example" };
 

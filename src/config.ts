@@ -1,9 +1,9 @@
 import path from "node:path";
 import { z } from "zod";
-import type { LoginRiskPolicy } from "./modules/security/login-risk";
-import type { Limit, RateLimitSettings } from "./platform/rate-limit";
-import { isAllowedProviderUrl, type OidcProvider } from "./platform/oidc/id-tokens";
-import type { PaymentSettings } from "./platform/payments/create-payment-provider";
+import type { LoginRiskPolicy } from "./modules/security/login-risk.js";
+import type { Limit, RateLimitSettings } from "./platform/rate-limit.js";
+import { isAllowedProviderUrl, type OidcProvider } from "./platform/oidc/id-tokens.js";
+import type { PaymentSettings } from "./platform/payments/create-payment-provider.js";
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const listOf = (fallback: string) =>

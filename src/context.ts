@@ -1,13 +1,13 @@
 import type { FastifyBaseLogger, FastifyRequest } from "fastify";
-import type { AppDeps } from "./deps";
-import { createCompanyLoaders } from "./modules/companies/companies.loaders";
-import type { SessionActor } from "./modules/security/audit.service";
-import { isPlatformOperator } from "./modules/security/operators.service";
-import { createSubscriptionLoaders } from "./modules/subscriptions/subscriptions.loaders";
-import { tierHasFeature } from "./modules/subscriptions/tiers";
-import { createUserLoaders } from "./modules/users/users.loaders";
-import type { AccessContext } from "./permissions/access";
-import { principalFromClaims, requirePrincipal, type Principal } from "./permissions/principal";
+import type { AppDeps } from "./deps.js";
+import { createCompanyLoaders } from "./modules/companies/companies.loaders.js";
+import type { SessionActor } from "./modules/security/audit.service.js";
+import { isPlatformOperator } from "./modules/security/operators.service.js";
+import { createSubscriptionLoaders } from "./modules/subscriptions/subscriptions.loaders.js";
+import { tierHasFeature } from "./modules/subscriptions/tiers.js";
+import { createUserLoaders } from "./modules/users/users.loaders.js";
+import type { AccessContext } from "./permissions/access.js";
+import { principalFromClaims, requirePrincipal, type Principal } from "./permissions/principal.js";
 
 /** Everything a resolver may use for one request. */
 export interface RequestContext extends AccessContext {

@@ -1,29 +1,29 @@
-import type { Config } from "./config";
-import { createSessionGuard, type SessionGuard } from "./modules/auth/session-guard";
-import type { AccountDeps } from "./modules/auth/account.service";
-import type { MfaDeps } from "./modules/auth/mfa.service";
-import type { SessionsDeps } from "./modules/auth/sessions.service";
-import type { SignInRiskDeps } from "./modules/auth/sign-in-risk";
-import { startSubscriptionRolloverJob } from "./modules/subscriptions/rollover.job";
-import type { SsoDeps } from "./modules/auth/sso.service";
-import type { CompaniesDeps } from "./modules/companies/companies.deps";
-import type { SubscriptionsDeps } from "./modules/subscriptions/subscriptions.service";
-import { startRetentionJob } from "./modules/privacy/retention.job";
-import { principalFromClaims, type Principal } from "./permissions/principal";
-import { createCache, type Cache } from "./platform/cache/cache";
-import { openDatabase, type Database } from "./platform/db/database";
-import { createTxtLookup } from "./platform/dns/txt-records";
-import { createMailer, type Mailer } from "./platform/mail/mailer";
-import { setPasswordHashingConcurrency } from "./platform/crypto";
-import type { IntervalJob } from "./platform/jobs/interval-job";
-import { startOutbox, type OutboxWorker } from "./platform/outbox/outbox";
-import { createPaymentProvider } from "./platform/payments/create-payment-provider";
-import type { PaymentProvider } from "./platform/payments/payment-provider";
-import { createRateLimiter, type RateLimiter } from "./platform/rate-limit";
-import { createIdTokenVerifier } from "./platform/oidc/id-tokens";
-import { createSecretBox, loadSecretBoxKey } from "./platform/secret-box";
-import { unauthenticatedRequest } from "./platform/errors";
-import type { Logger } from "./platform/logger";
+import type { Config } from "./config.js";
+import { createSessionGuard, type SessionGuard } from "./modules/auth/session-guard.js";
+import type { AccountDeps } from "./modules/auth/account.service.js";
+import type { MfaDeps } from "./modules/auth/mfa.service.js";
+import type { SessionsDeps } from "./modules/auth/sessions.service.js";
+import type { SignInRiskDeps } from "./modules/auth/sign-in-risk.js";
+import { startSubscriptionRolloverJob } from "./modules/subscriptions/rollover.job.js";
+import type { SsoDeps } from "./modules/auth/sso.service.js";
+import type { CompaniesDeps } from "./modules/companies/companies.deps.js";
+import type { SubscriptionsDeps } from "./modules/subscriptions/subscriptions.service.js";
+import { startRetentionJob } from "./modules/privacy/retention.job.js";
+import { principalFromClaims, type Principal } from "./permissions/principal.js";
+import { createCache, type Cache } from "./platform/cache/cache.js";
+import { openDatabase, type Database } from "./platform/db/database.js";
+import { createTxtLookup } from "./platform/dns/txt-records.js";
+import { createMailer, type Mailer } from "./platform/mail/mailer.js";
+import { setPasswordHashingConcurrency } from "./platform/crypto.js";
+import type { IntervalJob } from "./platform/jobs/interval-job.js";
+import { startOutbox, type OutboxWorker } from "./platform/outbox/outbox.js";
+import { createPaymentProvider } from "./platform/payments/create-payment-provider.js";
+import type { PaymentProvider } from "./platform/payments/payment-provider.js";
+import { createRateLimiter, type RateLimiter } from "./platform/rate-limit.js";
+import { createIdTokenVerifier } from "./platform/oidc/id-tokens.js";
+import { createSecretBox, loadSecretBoxKey } from "./platform/secret-box.js";
+import { unauthenticatedRequest } from "./platform/errors.js";
+import type { Logger } from "./platform/logger.js";
 import {
   AccessTokenError,
   bearerToken,
@@ -36,7 +36,7 @@ import {
   type KeyRing,
   type KeyStore,
   type TokenService,
-} from "./platform/tokens";
+} from "./platform/tokens/index.js";
 
 /** The long-lived parts of the process, opened once at start and closed at shutdown. */
 export interface AppDeps {

@@ -1,8 +1,8 @@
 import "reflect-metadata";
-import { loadConfig } from "./config";
-import { closeDependencies, openDependencies } from "./deps";
-import { createLogger } from "./platform/logger";
-import { createServer } from "./server";
+import { loadConfig } from "./config.js";
+import { closeDependencies, openDependencies } from "./deps.js";
+import { createLogger } from "./platform/logger.js";
+import { createServer } from "./server.js";
 
 const config = loadConfig();
 const logger = createLogger({ level: config.log.level });

@@ -3,16 +3,16 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from "@as-integrations/fastify";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import { createRequestContext, type RequestContext } from "./context";
-import type { AppDeps } from "./deps";
-import { checkHealth } from "./health";
-import { graphqlArmor } from "./platform/graphql-armor";
-import { retryAfterPlugin } from "./platform/graphql-rate-limit";
-import { formatError, unexpectedErrorPlugin } from "./platform/graphql-errors";
-import { jwksCacheControl } from "./platform/tokens";
-import { internalRoutes } from "./modules/rest/internal.routes";
-import { restRoutes } from "./modules/rest/rest.routes";
-import { createSchema } from "./schema";
+import { createRequestContext, type RequestContext } from "./context.js";
+import type { AppDeps } from "./deps.js";
+import { checkHealth } from "./health.js";
+import { graphqlArmor } from "./platform/graphql-armor.js";
+import { retryAfterPlugin } from "./platform/graphql-rate-limit.js";
+import { formatError, unexpectedErrorPlugin } from "./platform/graphql-errors.js";
+import { jwksCacheControl } from "./platform/tokens/index.js";
+import { internalRoutes } from "./modules/rest/internal.routes.js";
+import { restRoutes } from "./modules/rest/rest.routes.js";
+import { createSchema } from "./schema.js";
 
 const correlationIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 

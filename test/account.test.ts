@@ -1,6 +1,6 @@
 import type { ParsedMail } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sha256Hex } from "../src/platform/crypto";
+import { sha256Hex } from "../src/platform/crypto.js";
 import {
   ChangePasswordDocument,
   ConfirmEmailChangeDocument,
@@ -12,10 +12,10 @@ import {
   RequestPasswordResetDocument,
   ResetPasswordDocument,
   VerifyEmailDocument,
-} from "./generated/graphql";
-import { registerAccount, signIn, strongPassword, uniqueEmail } from "./support/accounts";
-import { startTestServer, type TestServer } from "./support/server";
-import { startSmtpSink, type SmtpSink } from "./support/smtp-sink";
+} from "./generated/graphql.js";
+import { registerAccount, signIn, strongPassword, uniqueEmail } from "./support/accounts.js";
+import { startTestServer, type TestServer } from "./support/server.js";
+import { startSmtpSink, type SmtpSink } from "./support/smtp-sink.js";
 
 const appUrl = "https://trade.example.com/app";
 const newPassword = "a whole new passphrase 42";

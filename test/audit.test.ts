@@ -8,10 +8,10 @@ import {
   UpdateCompanySettingsDocument,
   UpdateMemberRoleDocument,
   UpdateProfileDocument,
-} from "./generated/graphql";
-import { registerAccount, strongPassword, uniqueEmail } from "./support/accounts";
-import { startTestServer, type TestServer } from "./support/server";
-import { organizationWithRoles } from "./support/tenancy";
+} from "./generated/graphql.js";
+import { registerAccount, strongPassword, uniqueEmail } from "./support/accounts.js";
+import { startTestServer, type TestServer } from "./support/server.js";
+import { organizationWithRoles } from "./support/tenancy.js";
 
 let server: TestServer;
 

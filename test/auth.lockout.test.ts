@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LoginDocument } from "./generated/graphql";
-import { registerAccount, strongPassword } from "./support/accounts";
-import { startTestServer, type TestServer } from "./support/server";
+import { LoginDocument } from "./generated/graphql.js";
+import { registerAccount, strongPassword } from "./support/accounts.js";
+import { startTestServer, type TestServer } from "./support/server.js";
 
 let server: TestServer;
 

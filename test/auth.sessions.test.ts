@@ -6,9 +6,9 @@ import {
   RefreshTokenDocument,
   RevokeSessionDocument,
   SessionsDocument,
-} from "./generated/graphql";
-import { registerAccount, signIn } from "./support/accounts";
-import { startTestServer, type TestServer } from "./support/server";
+} from "./generated/graphql.js";
+import { registerAccount, signIn } from "./support/accounts.js";
+import { startTestServer, type TestServer } from "./support/server.js";
 
 let server: TestServer;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { generate } from "@graphql-codegen/cli";
 import { describe, expect, it } from "vitest";
-import config from "../codegen";
+import config from "../codegen.js";
 
 describe("typed documents (test/generated)", () => {
   it("match what codegen.ts produces from the printed schema (run `npm run codegen` after changing either)", async () => {

@@ -14,10 +14,10 @@ import {
   UpdateCompanySettingsDocument,
   UserByIdDocument,
   UserMembershipsDocument,
-} from "./generated/graphql";
-import { registerAccount } from "./support/accounts";
-import { startTestServer, type TestServer } from "./support/server";
-import { addMember, createOrganization, organizationWithRoles, tokensIn } from "./support/tenancy";
+} from "./generated/graphql.js";
+import { registerAccount } from "./support/accounts.js";
+import { startTestServer, type TestServer } from "./support/server.js";
+import { addMember, createOrganization, organizationWithRoles, tokensIn } from "./support/tenancy.js";
 
 let server: TestServer;
 

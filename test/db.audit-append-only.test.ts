@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { openDatabase } from "../src/platform/db/database";
-import { createLogger } from "../src/platform/logger";
-import { createTestDatabase, serverUrl } from "./support/database";
+import { openDatabase } from "../src/platform/db/database.js";
+import { createLogger } from "../src/platform/logger.js";
+import { createTestDatabase, serverUrl } from "./support/database.js";
 
 // The trigger lives in a migration, so both engines the service runs on must refuse the same statements.
 const engines = serverUrl ? (["postgres", "pglite"] as const) : (["pglite"] as const);

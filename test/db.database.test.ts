@@ -2,10 +2,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../src/platform/logger";
-import { type Database, openDatabase } from "../src/platform/db/database";
-import { readMigrations } from "../src/platform/db/migrations";
-import { createScratchDatabase, createTestDatabase, serverUrl, type TestDatabase } from "./support/database";
+import { createLogger } from "../src/platform/logger.js";
+import { type Database, openDatabase } from "../src/platform/db/database.js";
+import { readMigrations } from "../src/platform/db/migrations.js";
+import { createScratchDatabase, createTestDatabase, serverUrl, type TestDatabase } from "./support/database.js";
 
 const logger = createLogger({ level: "silent" });
 

@@ -2,9 +2,9 @@ import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises"
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { applyMigrations, migrationsDirectory, readMigrations } from "../src/platform/db/migrations";
-import { migrationFolderName, schemaFile, writeNextMigration } from "../src/platform/db/next-migration";
-import { createScratchDatabase } from "./support/database";
+import { applyMigrations, migrationsDirectory, readMigrations } from "../src/platform/db/migrations.js";
+import { migrationFolderName, schemaFile, writeNextMigration } from "../src/platform/db/next-migration.js";
+import { createScratchDatabase } from "./support/database.js";
 
 describe("npm run db:diff", { timeout: 120_000 }, () => {
   let workspace: string;

@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Catalog, compareCatalogs, readCatalog } from "../src/platform/db/catalog";
-import { applyMigrations, type Migration, readMigrations } from "../src/platform/db/migrations";
-import { schemaFile } from "../src/platform/db/next-migration";
-import { diffMigrationsToSchema } from "../src/platform/db/schema-engine";
-import { createScratchDatabase, type ScratchDatabase } from "./support/database";
+import { type Catalog, compareCatalogs, readCatalog } from "../src/platform/db/catalog.js";
+import { applyMigrations, type Migration, readMigrations } from "../src/platform/db/migrations.js";
+import { schemaFile } from "../src/platform/db/next-migration.js";
+import { diffMigrationsToSchema } from "../src/platform/db/schema-engine.js";
+import { createScratchDatabase, type ScratchDatabase } from "./support/database.js";
 
 describe("prisma/schema.prisma and prisma/migrations", { timeout: 120_000 }, () => {
   let schema: string;

@@ -5,8 +5,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { expect, it } from "vitest";
-import { readMigrations } from "../src/platform/db/migrations";
-import { createScratchDatabase, serverUrl } from "./support/database";
+import { readMigrations } from "../src/platform/db/migrations.js";
+import { createScratchDatabase, serverUrl } from "./support/database.js";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 

@@ -8,10 +8,10 @@ import {
   MigrationError,
   migrationChecksum,
   readMigrations,
-} from "../src/platform/db/migrations";
-import { migrationList, noFilters, withSchemaEngine } from "../src/platform/db/schema-engine";
-import { pgExecutor } from "../src/platform/db/sql-executor";
-import { createScratchDatabase, type ScratchDatabase, serverUrl } from "./support/database";
+} from "../src/platform/db/migrations.js";
+import { migrationList, noFilters, withSchemaEngine } from "../src/platform/db/schema-engine.js";
+import { pgExecutor } from "../src/platform/db/sql-executor.js";
+import { createScratchDatabase, type ScratchDatabase, serverUrl } from "./support/database.js";
 
 const createAccounts: Migration = {
   name: "20250101000000_accounts",

@@ -13,11 +13,11 @@ import {
   RejectMemberDocument,
   SwitchCompanyDocument,
   VerifyCompanyDomainDocument,
-} from "./generated/graphql";
-import { registerAccount, strongPassword } from "./support/accounts";
-import { startDnsServer, type TestDnsServer } from "./support/dns-server";
-import { startTestServer, type TestServer } from "./support/server";
-import { createOrganization, organizationWithRoles, tokensIn } from "./support/tenancy";
+} from "./generated/graphql.js";
+import { registerAccount, strongPassword } from "./support/accounts.js";
+import { startDnsServer, type TestDnsServer } from "./support/dns-server.js";
+import { startTestServer, type TestServer } from "./support/server.js";
+import { createOrganization, organizationWithRoles, tokensIn } from "./support/tenancy.js";
 
 let dns: TestDnsServer;
 let server: TestServer;

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { permissionsOf } from "../src/permissions/roles";
-import { composeWithOrders } from "./support/orders-subgraph";
-import { startTestServer, type SeededUser, type TestServer } from "./support/server";
+import { permissionsOf } from "../src/permissions/roles.js";
+import { composeWithOrders } from "./support/orders-subgraph.js";
+import { startTestServer, type SeededUser, type TestServer } from "./support/server.js";
 
 const userEntities = `query ($representations: [_Any!]!) {
   _entities(representations: $representations) { ... on User { id fullName email } }

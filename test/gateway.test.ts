@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import type { GraphQLFormattedError } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MeDocument } from "./generated/graphql";
-import { registerAccount } from "./support/accounts";
-import { startGateway } from "./support/gateway";
-import { composeWithOrders, startOrdersSubgraph } from "./support/orders-subgraph";
-import { startTestServer, type TestServer } from "./support/server";
+import { MeDocument } from "./generated/graphql.js";
+import { registerAccount } from "./support/accounts.js";
+import { startGateway } from "./support/gateway.js";
+import { composeWithOrders, startOrdersSubgraph } from "./support/orders-subgraph.js";
+import { startTestServer, type TestServer } from "./support/server.js";
 
 interface OrderResult {
   order: {

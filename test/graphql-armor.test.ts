@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { getIntrospectionQuery } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateSigningKey } from "../src/platform/tokens";
-import { startTestServer, type TestServer } from "./support/server";
+import { generateSigningKey } from "../src/platform/tokens/index.js";
+import { startTestServer, type TestServer } from "./support/server.js";
 
 // me → memberships → company → members → edges → node → user → memberships → company → members → edges → node → role: depth 13.
 const deepSelection = "memberships { company { members { edges { node { user { memberships { company { members { edges { node { role } } } } } } } } } } }";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { AddressObject, ParsedMail } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Role } from "../src/permissions/roles";
+import type { Role } from "../src/permissions/roles.js";
 import {
   AcceptInvitationDocument,
   CompanyInvitationsDocument,
@@ -12,11 +12,11 @@ import {
   MyMembershipsDocument,
   RegisterDocument,
   RevokeInvitationDocument,
-} from "./generated/graphql";
-import { registerAccount, signIn, strongPassword, uniqueEmail } from "./support/accounts";
-import { startSmtpSink, type SmtpSink } from "./support/smtp-sink";
-import { startTestServer, type TestServer } from "./support/server";
-import { addMember, createOrganization, organizationWithRoles, tokensIn } from "./support/tenancy";
+} from "./generated/graphql.js";
+import { registerAccount, signIn, strongPassword, uniqueEmail } from "./support/accounts.js";
+import { startSmtpSink, type SmtpSink } from "./support/smtp-sink.js";
+import { startTestServer, type TestServer } from "./support/server.js";
+import { addMember, createOrganization, organizationWithRoles, tokensIn } from "./support/tenancy.js";
 
 const publicAppUrl = "https://app.trading.example";
 const sevenDaysMs = 7 * 24 * 3600 * 1000;

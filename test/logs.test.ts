@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LoginDocument, LogoutDocument, MeDocument, RefreshTokenDocument, RegisterDocument } from "./generated/graphql";
-import { startTestServer, type TestServer } from "./support/server";
+import { LoginDocument, LogoutDocument, MeDocument, RefreshTokenDocument, RegisterDocument } from "./generated/graphql.js";
+import { startTestServer, type TestServer } from "./support/server.js";
 
 let server: TestServer;
 

@@ -7,10 +7,10 @@ import {
   RemoveMemberDocument,
   TransferOwnershipDocument,
   UpdateMemberRoleDocument,
-} from "./generated/graphql";
-import { registerAccount } from "./support/accounts";
-import { startTestServer, type TestServer } from "./support/server";
-import { organizationWithRoles } from "./support/tenancy";
+} from "./generated/graphql.js";
+import { registerAccount } from "./support/accounts.js";
+import { startTestServer, type TestServer } from "./support/server.js";
+import { organizationWithRoles } from "./support/tenancy.js";
 
 let server: TestServer;
 

@@ -1,6 +1,6 @@
 import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sha256Hex } from "../src/platform/crypto";
+import { sha256Hex } from "../src/platform/crypto.js";
 import {
   ConfirmTotpDocument,
   DisableMfaDocument,
@@ -10,10 +10,10 @@ import {
   MyMfaDocument,
   RegenerateRecoveryCodesDocument,
   VerifyMfaDocument,
-} from "./generated/graphql";
-import { registerAccount, strongPassword } from "./support/accounts";
-import { startTestServer, type TestServer } from "./support/server";
-import { startSmtpSink, type SmtpSink } from "./support/smtp-sink";
+} from "./generated/graphql.js";
+import { registerAccount, strongPassword } from "./support/accounts.js";
+import { startTestServer, type TestServer } from "./support/server.js";
+import { startSmtpSink, type SmtpSink } from "./support/smtp-sink.js";
 
 let sink: SmtpSink;
 let server: TestServer;

@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createIdTokenVerifier, IdTokenError, isAllowedProviderUrl, type OidcProvider } from "../src/platform/oidc/id-tokens";
-import { startOidcIssuer, type TestOidcIssuer } from "./support/oidc-issuer";
+import { createIdTokenVerifier, IdTokenError, isAllowedProviderUrl, type OidcProvider } from "../src/platform/oidc/id-tokens.js";
+import { startOidcIssuer, type TestOidcIssuer } from "./support/oidc-issuer.js";
 
 let issuer: TestOidcIssuer;
 let provider: OidcProvider;

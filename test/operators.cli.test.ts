@@ -5,10 +5,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { expect, it } from "vitest";
-import { loadConfig } from "../src/config";
-import { openDatabase } from "../src/platform/db/database";
-import { createLogger } from "../src/platform/logger";
-import { createScratchDatabase, serverUrl } from "./support/database";
+import { loadConfig } from "../src/config.js";
+import { openDatabase } from "../src/platform/db/database.js";
+import { createLogger } from "../src/platform/logger.js";
+import { createScratchDatabase, serverUrl } from "./support/database.js";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 

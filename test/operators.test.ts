@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LoginDocument, MeDocument, RefreshTokenDocument, RevokeUserSessionsDocument, SuspendUserDocument, UnlockUserDocument, UnsuspendUserDocument } from "./generated/graphql";
-import { generateSigningKey } from "../src/platform/tokens";
-import { registerAccount, strongPassword } from "./support/accounts";
-import { createTestDatabase, type TestDatabase } from "./support/database";
-import { startTestServer, type TestServer } from "./support/server";
-import { organizationWithRoles } from "./support/tenancy";
+import { LoginDocument, MeDocument, RefreshTokenDocument, RevokeUserSessionsDocument, SuspendUserDocument, UnlockUserDocument, UnsuspendUserDocument } from "./generated/graphql.js";
+import { generateSigningKey } from "../src/platform/tokens/index.js";
+import { registerAccount, strongPassword } from "./support/accounts.js";
+import { createTestDatabase, type TestDatabase } from "./support/database.js";
+import { startTestServer, type TestServer } from "./support/server.js";
+import { organizationWithRoles } from "./support/tenancy.js";
 
 let database: TestDatabase;
 let server: TestServer;

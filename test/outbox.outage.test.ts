@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { openDatabase, type Database } from "../src/platform/db/database";
-import { createLogger } from "../src/platform/logger";
-import { eventStreamKey } from "../src/platform/outbox/event-stream";
-import { startOutboxPublisher } from "../src/platform/outbox/publisher";
-import { createTestDatabase, type TestDatabase } from "./support/database";
-import { enqueueSubscriptionChange, readEventStream } from "./support/outbox";
-import { redisServerAvailable, startPrivateRedis, type PrivateRedis } from "./support/redis";
+import { openDatabase, type Database } from "../src/platform/db/database.js";
+import { createLogger } from "../src/platform/logger.js";
+import { eventStreamKey } from "../src/platform/outbox/event-stream.js";
+import { startOutboxPublisher } from "../src/platform/outbox/publisher.js";
+import { createTestDatabase, type TestDatabase } from "./support/database.js";
+import { enqueueSubscriptionChange, readEventStream } from "./support/outbox.js";
+import { redisServerAvailable, startPrivateRedis, type PrivateRedis } from "./support/redis.js";
 
 // A private redis-server on its own port: this test stops it, which it must never do to the shared one.
 describe.runIf(redisServerAvailable)("outbox publisher through a Redis outage", () => {

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { openDatabase, type Database } from "../src/platform/db/database";
-import { createLogger } from "../src/platform/logger";
-import { eventStreamKey } from "../src/platform/outbox/event-stream";
-import { startOutboxPublisher } from "../src/platform/outbox/publisher";
-import { createTestDatabase, serverUrl, type TestDatabase } from "./support/database";
-import { enqueueSubscriptionChange, isIncreasing, readEventStream, sequencesByCompany } from "./support/outbox";
+import { openDatabase, type Database } from "../src/platform/db/database.js";
+import { createLogger } from "../src/platform/logger.js";
+import { eventStreamKey } from "../src/platform/outbox/event-stream.js";
+import { startOutboxPublisher } from "../src/platform/outbox/publisher.js";
+import { createTestDatabase, serverUrl, type TestDatabase } from "./support/database.js";
+import { enqueueSubscriptionChange, isIncreasing, readEventStream, sequencesByCompany } from "./support/outbox.js";
 
 const redisUrl = process.env.REDIS_URL;
 const logger = createLogger({ level: "silent" });

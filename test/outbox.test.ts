@@ -1,15 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { loadConfig } from "../src/config";
-import { openDatabase, type Database } from "../src/platform/db/database";
-import { createLogger } from "../src/platform/logger";
-import { watchOutboxBacklog } from "../src/platform/outbox/backlog";
-import { enqueueOutboxEvent, outboxEnvelope } from "../src/platform/outbox/enqueue";
-import { eventStreamKey } from "../src/platform/outbox/event-stream";
-import { startOutboxPublisher, type OutboxPublisher } from "../src/platform/outbox/publisher";
-import { createTestDatabase, serverUrl, type TestDatabase } from "./support/database";
-import { enqueueSubscriptionChange, readEventStream, sequencesByCompany, subscriptionTopic } from "./support/outbox";
-import { startTestServer } from "./support/server";
+import { loadConfig } from "../src/config.js";
+import { openDatabase, type Database } from "../src/platform/db/database.js";
+import { createLogger } from "../src/platform/logger.js";
+import { watchOutboxBacklog } from "../src/platform/outbox/backlog.js";
+import { enqueueOutboxEvent, outboxEnvelope } from "../src/platform/outbox/enqueue.js";
+import { eventStreamKey } from "../src/platform/outbox/event-stream.js";
+import { startOutboxPublisher, type OutboxPublisher } from "../src/platform/outbox/publisher.js";
+import { createTestDatabase, serverUrl, type TestDatabase } from "./support/database.js";
+import { enqueueSubscriptionChange, readEventStream, sequencesByCompany, subscriptionTopic } from "./support/outbox.js";
+import { startTestServer } from "./support/server.js";
 
 const redisUrl = process.env.REDIS_URL;
 const logs: { level: number; msg: string }[] = [];

@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config";
-import { createLogger } from "../src/platform/logger";
-import { createPaymentProvider } from "../src/platform/payments/create-payment-provider";
-import { createDevelopmentPaymentProvider } from "../src/platform/payments/development-payment-provider";
-import { createHttpPaymentProvider, type HttpPaymentProviderOptions } from "../src/platform/payments/http-payment-provider";
-import { PaymentUnavailableError, type PaymentRequest } from "../src/platform/payments/payment-provider";
-import { TestPaymentProvider } from "../src/platform/payments/test-payment-provider";
-import { startPaymentProviderServer, type PaymentProviderServer } from "./support/payment-provider-server";
+import { loadConfig } from "../src/config.js";
+import { createLogger } from "../src/platform/logger.js";
+import { createPaymentProvider } from "../src/platform/payments/create-payment-provider.js";
+import { createDevelopmentPaymentProvider } from "../src/platform/payments/development-payment-provider.js";
+import { createHttpPaymentProvider, type HttpPaymentProviderOptions } from "../src/platform/payments/http-payment-provider.js";
+import { PaymentUnavailableError, type PaymentRequest } from "../src/platform/payments/payment-provider.js";
+import { TestPaymentProvider } from "../src/platform/payments/test-payment-provider.js";
+import { startPaymentProviderServer, type PaymentProviderServer } from "./support/payment-provider-server.js";
 
 const secret = "sk_test_4f9c2a7e1b-never-in-logs";
 const description = "PRO plan, 3 seats, December 2026 (private-description-8d1e)";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CompanyNameDocument, DeleteMyAccountDocument, MeDocument } from "./generated/graphql";
-import { registerAccount, strongPassword } from "./support/accounts";
-import { eventually, replicasCanRun, startReplicaPair, type ReplicaPair } from "./support/replicas";
-import type { TestServer } from "./support/server";
-import { addMember, createOrganization, tokensIn } from "./support/tenancy";
+import { CompanyNameDocument, DeleteMyAccountDocument, MeDocument } from "./generated/graphql.js";
+import { registerAccount, strongPassword } from "./support/accounts.js";
+import { eventually, replicasCanRun, startReplicaPair, type ReplicaPair } from "./support/replicas.js";
+import type { TestServer } from "./support/server.js";
+import { addMember, createOrganization, tokensIn } from "./support/tenancy.js";
 
 describe.runIf(replicasCanRun)("deleteMyAccount on one of two replicas", () => {
   let pair: ReplicaPair;

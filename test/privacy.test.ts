@@ -1,6 +1,6 @@
 import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { permissionsOf } from "../src/permissions/roles";
+import { permissionsOf } from "../src/permissions/roles.js";
 import {
   ConfirmTotpDocument,
   DeleteMyAccountDocument,
@@ -12,10 +12,10 @@ import {
   RefreshTokenDocument,
   RegisterDocument,
   TransferOwnershipDocument,
-} from "./generated/graphql";
-import { registerAccount, signIn, strongPassword, uniqueEmail } from "./support/accounts";
-import { startTestServer, type TestServer } from "./support/server";
-import { addMember, createOrganization } from "./support/tenancy";
+} from "./generated/graphql.js";
+import { registerAccount, signIn, strongPassword, uniqueEmail } from "./support/accounts.js";
+import { startTestServer, type TestServer } from "./support/server.js";
+import { addMember, createOrganization } from "./support/tenancy.js";
 
 let server: TestServer;
 

@@ -1,7 +1,7 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { BinaryReader, BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { describe, expect, it } from "vitest";
-import { AuthProcessingEnvelopeSchema } from "../src/generated/proto/user_management/v1/envelope_pb";
+import { AuthProcessingEnvelopeSchema } from "../src/generated/proto/user_management/v1/envelope_pb.js";
 import {
   UserRegistrationRequest_ProfileDetails_InvestmentProfile as InvestmentProfile,
   UserRegistrationRequest_ProfileDetails_RiskTolerance as RiskTolerance,
@@ -9,10 +9,10 @@ import {
   UserRegistrationRequestSchema,
   UserRegistrationResponse_VerificationStatus as VerificationStatus,
   UserRegistrationResponseSchema,
-} from "../src/generated/proto/user_management/v1/registration_pb";
-import { SubscriptionTier } from "../src/generated/proto/user_management/v1/subscription_pb";
-import { JWTClaimsSchema } from "../src/generated/proto/user_management/v1/token_pb";
-import { Role } from "../src/generated/proto/user_management/v1/user_context_pb";
+} from "../src/generated/proto/user_management/v1/registration_pb.js";
+import { SubscriptionTier } from "../src/generated/proto/user_management/v1/subscription_pb.js";
+import { JWTClaimsSchema } from "../src/generated/proto/user_management/v1/token_pb.js";
+import { Role } from "../src/generated/proto/user_management/v1/user_context_pb.js";
 
 type WireField = { field: number; wireType: WireType; value: bigint | Uint8Array };
 

@@ -7,10 +7,10 @@ import {
   RefreshAttemptDocument,
   RegisterAttemptDocument,
   VerifyEmailAttemptDocument,
-} from "./generated/graphql";
-import { registerAccount, strongPassword, uniqueEmail } from "./support/accounts";
-import { createTestDatabase, type TestDatabase } from "./support/database";
-import { startTestServer, type TestServer } from "./support/server";
+} from "./generated/graphql.js";
+import { registerAccount, strongPassword, uniqueEmail } from "./support/accounts.js";
+import { createTestDatabase, type TestDatabase } from "./support/database.js";
+import { startTestServer, type TestServer } from "./support/server.js";
 
 let server: TestServer;
 

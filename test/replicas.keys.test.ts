@@ -4,11 +4,11 @@ import { promisify } from "node:util";
 import { decodeProtectedHeader } from "jose";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSecretBox } from "../src/platform/secret-box";
-import { MeDocument } from "./generated/graphql";
-import { registerAccount, signIn } from "./support/accounts";
-import { createTestDatabase, type TestDatabase } from "./support/database";
-import { startServerProcess, type ServerProcess } from "./support/server-process";
+import { createSecretBox } from "../src/platform/secret-box.js";
+import { MeDocument } from "./generated/graphql.js";
+import { registerAccount, signIn } from "./support/accounts.js";
+import { createTestDatabase, type TestDatabase } from "./support/database.js";
+import { startServerProcess, type ServerProcess } from "./support/server-process.js";
 
 // Two processes need one shared database: PostgreSQL (PGlite is one process). Redis carries the change when set; else the reload interval does.
 const sharedDatabase = Boolean(process.env.DATABASE_URL);

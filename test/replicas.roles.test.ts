@@ -5,10 +5,10 @@ import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServerProcess, type ServerProcess } from "../bench/server-process";
-import { Role as ClaimRole } from "../src/generated/proto/user_management/v1/user_context_pb";
-import { generateSigningKey } from "../src/platform/tokens";
-import { decodePbClaims } from "../src/platform/tokens/pb-claims";
+import { startServerProcess, type ServerProcess } from "../bench/server-process.js";
+import { Role as ClaimRole } from "../src/generated/proto/user_management/v1/user_context_pb.js";
+import { generateSigningKey } from "../src/platform/tokens/index.js";
+import { decodePbClaims } from "../src/platform/tokens/pb-claims.js";
 import {
   CompanyMembersDocument,
   CreateCompanyDocument,
@@ -19,9 +19,9 @@ import {
   RemoveMemberDocument,
   SwitchCompanyDocument,
   UpdateMemberRoleDocument,
-} from "./generated/graphql";
-import { strongPassword, uniqueEmail } from "./support/accounts";
-import { createTestDatabase, type TestDatabase } from "./support/database";
+} from "./generated/graphql.js";
+import { strongPassword, uniqueEmail } from "./support/accounts.js";
+import { createTestDatabase, type TestDatabase } from "./support/database.js";
 
 // Two server processes need one shared database and Redis between them: PostgreSQL and REDIS_URL (always set in CI).
 const sharedServices = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);

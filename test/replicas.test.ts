@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LogoutDocument, MeDocument, UpdateProfileDocument } from "./generated/graphql";
-import { registerAccount } from "./support/accounts";
-import { eventually, replicasCanRun, startReplicaPair, type ReplicaPair } from "./support/replicas";
-import type { TestServer } from "./support/server";
+import { LogoutDocument, MeDocument, UpdateProfileDocument } from "./generated/graphql.js";
+import { registerAccount } from "./support/accounts.js";
+import { eventually, replicasCanRun, startReplicaPair, type ReplicaPair } from "./support/replicas.js";
+import type { TestServer } from "./support/server.js";
 
 describe.runIf(replicasCanRun)("two replicas on one database and Redis", () => {
   let pair: ReplicaPair;

@@ -8,11 +8,11 @@ import {
   UserRegistrationRequest_ProfileDetails_InvestmentProfile as InvestmentProfile,
   UserRegistrationRequest_ProfileDetails_RiskTolerance as RiskTolerance,
   UserRegistrationRequestSchema,
-} from "../src/generated/proto/user_management/v1/registration_pb";
-import { UserProfileSchema } from "../src/generated/proto/user_management/v1/user_context_pb";
-import { MeDocument } from "./generated/graphql";
-import { strongPassword, uniqueEmail } from "./support/accounts";
-import { startTestServer, type TestServer } from "./support/server";
+} from "../src/generated/proto/user_management/v1/registration_pb.js";
+import { UserProfileSchema } from "../src/generated/proto/user_management/v1/user_context_pb.js";
+import { MeDocument } from "./generated/graphql.js";
+import { strongPassword, uniqueEmail } from "./support/accounts.js";
+import { startTestServer, type TestServer } from "./support/server.js";
 
 const protoRoot = fileURLToPath(new URL("../proto", import.meta.url));
 let server: TestServer;

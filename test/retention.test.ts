@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PrismaClient } from "../src/generated/prisma/client";
-import { startRetentionJob } from "../src/modules/privacy/retention.job";
-import { runRetention } from "../src/modules/privacy/retention.service";
-import { openDatabase } from "../src/platform/db/database";
-import { createLogger } from "../src/platform/logger";
-import { createTestDatabase, serverUrl } from "./support/database";
-import { startTestServer, type TestServer } from "./support/server";
+import type { PrismaClient } from "../src/generated/prisma/client.js";
+import { startRetentionJob } from "../src/modules/privacy/retention.job.js";
+import { runRetention } from "../src/modules/privacy/retention.service.js";
+import { openDatabase } from "../src/platform/db/database.js";
+import { createLogger } from "../src/platform/logger.js";
+import { createTestDatabase, serverUrl } from "./support/database.js";
+import { startTestServer, type TestServer } from "./support/server.js";
 
 const day = 86_400_000;
 const now = Date.now();

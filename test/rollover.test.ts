@@ -3,12 +3,12 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runSubscriptionRollover } from "../src/modules/subscriptions/rollover";
-import { registerAccount } from "./support/accounts";
-import { createTestDatabase, type TestDatabase } from "./support/database";
-import { createRecordingPaymentProvider } from "./support/payments";
-import { startTestServer, type TestServer } from "./support/server";
-import { createOrganization } from "./support/tenancy";
+import { runSubscriptionRollover } from "../src/modules/subscriptions/rollover.js";
+import { registerAccount } from "./support/accounts.js";
+import { createTestDatabase, type TestDatabase } from "./support/database.js";
+import { createRecordingPaymentProvider } from "./support/payments.js";
+import { startTestServer, type TestServer } from "./support/server.js";
+import { createOrganization } from "./support/tenancy.js";
 
 const payments = createRecordingPaymentProvider();
 let database: TestDatabase;

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { composeWithOrders } from "./support/orders-subgraph";
+import { composeWithOrders } from "./support/orders-subgraph.js";
 
 describe("federation composition", () => {
   it("composes with another subgraph that references User and extends Company by key", async () => {

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { printSubgraphSdl } from "../src/schema";
+import { printSubgraphSdl } from "../src/schema.js";
 
 describe("schema/user-management.graphql", () => {
   it("matches what the code prints (run `npm run schema:print` after changing a type)", async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AcceptInvitationDocument, ApproveMemberDocument, InviteUserDocument, RefreshTokenDocument } from "./generated/graphql";
-import { registerAccount, uniqueEmail } from "./support/accounts";
-import { startTestServer, type TestServer } from "./support/server";
-import { addMember, createOrganization, setPlan, tokensIn } from "./support/tenancy";
+import { AcceptInvitationDocument, ApproveMemberDocument, InviteUserDocument, RefreshTokenDocument } from "./generated/graphql.js";
+import { registerAccount, uniqueEmail } from "./support/accounts.js";
+import { startTestServer, type TestServer } from "./support/server.js";
+import { addMember, createOrganization, setPlan, tokensIn } from "./support/tenancy.js";
 
 let server: TestServer;
 

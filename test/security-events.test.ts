@@ -1,10 +1,10 @@
 import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfirmTotpDocument, EnrollTotpDocument, RiskyLoginDocument, SecurityEventsDocument, VerifyMfaDocument } from "./generated/graphql";
-import { registerAccount, strongPassword } from "./support/accounts";
-import { startTestServer, type TestServer } from "./support/server";
-import { startSmtpSink, type SmtpSink } from "./support/smtp-sink";
-import { organizationWithRoles } from "./support/tenancy";
+import { ConfirmTotpDocument, EnrollTotpDocument, RiskyLoginDocument, SecurityEventsDocument, VerifyMfaDocument } from "./generated/graphql.js";
+import { registerAccount, strongPassword } from "./support/accounts.js";
+import { startTestServer, type TestServer } from "./support/server.js";
+import { startSmtpSink, type SmtpSink } from "./support/smtp-sink.js";
+import { organizationWithRoles } from "./support/tenancy.js";
 
 let sink: SmtpSink;
 let server: TestServer;

@@ -1,8 +1,8 @@
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodePbClaims } from "../src/platform/tokens";
-import { TierFeaturesDocument } from "./generated/graphql";
-import { startTestServer, type TestServer } from "./support/server";
+import { decodePbClaims } from "../src/platform/tokens/index.js";
+import { TierFeaturesDocument } from "./generated/graphql.js";
+import { startTestServer, type TestServer } from "./support/server.js";
 
 let server: TestServer;
 

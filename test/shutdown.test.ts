@@ -5,7 +5,7 @@ import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "./support/database";
+import { createTestDatabase, type TestDatabase } from "./support/database.js";
 
 let database: TestDatabase;
 let dataDir: string;

@@ -14,12 +14,12 @@ import {
   VerifyCompanyDomainDocument,
   VerifyMfaDocument,
   type RegisterInput,
-} from "./generated/graphql";
-import { registerAccount, strongPassword, uniqueEmail } from "./support/accounts";
-import { startDnsServer, type TestDnsServer } from "./support/dns-server";
-import { startOidcIssuer, type TestOidcIssuer } from "./support/oidc-issuer";
-import { startTestServer, type TestServer } from "./support/server";
-import { createOrganization, organizationWithRoles, tokensIn } from "./support/tenancy";
+} from "./generated/graphql.js";
+import { registerAccount, strongPassword, uniqueEmail } from "./support/accounts.js";
+import { startDnsServer, type TestDnsServer } from "./support/dns-server.js";
+import { startOidcIssuer, type TestOidcIssuer } from "./support/oidc-issuer.js";
+import { startTestServer, type TestServer } from "./support/server.js";
+import { createOrganization, organizationWithRoles, tokensIn } from "./support/tenancy.js";
 
 const googleClientId = "google-web-client";
 const appleClientId = "com.example.trading";

@@ -13,10 +13,10 @@ import {
   RequestEmailChangeDocument,
   UpdateCompanySettingsDocument,
   VerifyMfaDocument,
-} from "./generated/graphql";
-import { registerAccount, strongPassword, uniqueEmail } from "./support/accounts";
-import { startTestServer, type TestServer } from "./support/server";
-import { organizationWithRoles, tokensIn } from "./support/tenancy";
+} from "./generated/graphql.js";
+import { registerAccount, strongPassword, uniqueEmail } from "./support/accounts.js";
+import { startTestServer, type TestServer } from "./support/server.js";
+import { organizationWithRoles, tokensIn } from "./support/tenancy.js";
 
 let server: TestServer;
 

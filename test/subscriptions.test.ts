@@ -1,9 +1,9 @@
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fromBinary } from "@bufbuild/protobuf";
-import { AuthProcessingEnvelopeSchema } from "../src/generated/proto/user_management/v1/envelope_pb";
-import { SubscriptionInfoSchema, SubscriptionTier as ClaimTier } from "../src/generated/proto/user_management/v1/subscription_pb";
-import { decodePbClaims } from "../src/platform/tokens/pb-claims";
+import { AuthProcessingEnvelopeSchema } from "../src/generated/proto/user_management/v1/envelope_pb.js";
+import { SubscriptionInfoSchema, SubscriptionTier as ClaimTier } from "../src/generated/proto/user_management/v1/subscription_pb.js";
+import { decodePbClaims } from "../src/platform/tokens/pb-claims.js";
 import {
   ChangeSubscriptionDocument,
   CompanyInvoicesDocument,
@@ -11,11 +11,11 @@ import {
   MeDocument,
   RefreshTokenDocument,
   type ChangeSubscriptionInput,
-} from "./generated/graphql";
-import { registerAccount } from "./support/accounts";
-import { createRecordingPaymentProvider } from "./support/payments";
-import { startTestServer, type TestServer } from "./support/server";
-import { addMember, createOrganization, organizationWithRoles, tokensIn } from "./support/tenancy";
+} from "./generated/graphql.js";
+import { registerAccount } from "./support/accounts.js";
+import { createRecordingPaymentProvider } from "./support/payments.js";
+import { startTestServer, type TestServer } from "./support/server.js";
+import { addMember, createOrganization, organizationWithRoles, tokensIn } from "./support/tenancy.js";
 
 const payments = createRecordingPaymentProvider();
 let server: TestServer;

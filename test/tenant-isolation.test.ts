@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { parse, validate, type GraphQLSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSchema } from "../src/schema";
-import { AddCompanyDomainDocument, InviteUserDocument, UpdateCompanySettingsDocument } from "./generated/graphql";
-import { uniqueEmail } from "./support/accounts";
-import { entitySelection, entityTypes, generateOperations, type GeneratedOperation, type Targets } from "./support/schema-operations";
-import { startTestServer, type GraphQLResponse, type TestServer } from "./support/server";
-import { organizationWithRoles } from "./support/tenancy";
+import { createSchema } from "../src/schema.js";
+import { AddCompanyDomainDocument, InviteUserDocument, UpdateCompanySettingsDocument } from "./generated/graphql.js";
+import { uniqueEmail } from "./support/accounts.js";
+import { entitySelection, entityTypes, generateOperations, type GeneratedOperation, type Targets } from "./support/schema-operations.js";
+import { startTestServer, type GraphQLResponse, type TestServer } from "./support/server.js";
+import { organizationWithRoles } from "./support/tenancy.js";
 
 /**
  * Tenant isolation, generated from the schema: every root field that takes an id is called by each role of

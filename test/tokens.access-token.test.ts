@@ -2,9 +2,9 @@ import { createHmac, createPublicKey } from "node:crypto";
 import { fromBinary } from "@bufbuild/protobuf";
 import { decodeProtectedHeader, decodeJwt, SignJWT } from "jose";
 import { beforeEach, describe, expect, it } from "vitest";
-import { SubscriptionTier } from "../src/generated/proto/user_management/v1/subscription_pb";
-import { JWTClaimsSchema } from "../src/generated/proto/user_management/v1/token_pb";
-import { Role } from "../src/generated/proto/user_management/v1/user_context_pb";
+import { SubscriptionTier } from "../src/generated/proto/user_management/v1/subscription_pb.js";
+import { JWTClaimsSchema } from "../src/generated/proto/user_management/v1/token_pb.js";
+import { Role } from "../src/generated/proto/user_management/v1/user_context_pb.js";
 import {
   AccessTokenError,
   type AccessTokenInput,
@@ -15,7 +15,7 @@ import {
   type KeyRing,
   memoryKeyStore,
   type TokenService,
-} from "../src/platform/tokens";
+} from "../src/platform/tokens/index.js";
 
 const issuer = "urn:test:user-management";
 const audience = "urn:test:platform";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bearerToken } from "../src/platform/tokens";
+import { bearerToken } from "../src/platform/tokens/index.js";
 
 describe("bearerToken", () => {
   it("takes the token from an Authorization: Bearer header, whatever the scheme's case", () => {

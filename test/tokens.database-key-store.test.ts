@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../src/platform/db/database";
-import { createLogger } from "../src/platform/logger";
-import { createSecretBox } from "../src/platform/secret-box";
-import { createKeyRing, createTokenService, databaseKeyStore, rotateSigningKey, withdrawSigningKey } from "../src/platform/tokens";
-import { createTestDatabase, type TestDatabase } from "./support/database";
+import { openDatabase, type Database } from "../src/platform/db/database.js";
+import { createLogger } from "../src/platform/logger.js";
+import { createSecretBox } from "../src/platform/secret-box.js";
+import { createKeyRing, createTokenService, databaseKeyStore, rotateSigningKey, withdrawSigningKey } from "../src/platform/tokens/index.js";
+import { createTestDatabase, type TestDatabase } from "./support/database.js";
 
 const ttl = 3600;
 const secretBox = createSecretBox(randomBytes(32));

@@ -2,8 +2,8 @@ import { generateKeyPairSync } from "node:crypto";
 import { fromBinary } from "@bufbuild/protobuf";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
-import { JWTClaimsSchema } from "../src/generated/proto/user_management/v1/token_pb";
-import { configuredKeyStore, createKeyRing, createTokenService, jwksDocument, memoryKeyStore, rotateSigningKey } from "../src/platform/tokens";
+import { JWTClaimsSchema } from "../src/generated/proto/user_management/v1/token_pb.js";
+import { configuredKeyStore, createKeyRing, createTokenService, jwksDocument, memoryKeyStore, rotateSigningKey } from "../src/platform/tokens/index.js";
 
 const issuer = "urn:test:user-management";
 const audience = "urn:test:platform";

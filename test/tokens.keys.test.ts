@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { createCache } from "../src/platform/cache/cache";
-import { createLogger } from "../src/platform/logger";
+import { createCache } from "../src/platform/cache/cache.js";
+import { createLogger } from "../src/platform/logger.js";
 import {
   AccessTokenError,
   type AccessTokenInput,
@@ -18,7 +18,7 @@ import {
   signingKeysChannel,
   type StoredSigningKey,
   withdrawSigningKey,
-} from "../src/platform/tokens";
+} from "../src/platform/tokens/index.js";
 
 const issuer = "urn:test:user-management";
 const audience = "urn:test:platform";

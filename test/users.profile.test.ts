@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MeDocument, UpdateProfileDocument, UserByIdDocument } from "./generated/graphql";
-import { registerAccount } from "./support/accounts";
-import { startTestServer, type TestServer } from "./support/server";
+import { MeDocument, UpdateProfileDocument, UserByIdDocument } from "./generated/graphql.js";
+import { registerAccount } from "./support/accounts.js";
+import { startTestServer, type TestServer } from "./support/server.js";
 
 let server: TestServer;
 

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { VerifyUsersDocument } from "./generated/graphql";
-import { registerAccount } from "./support/accounts";
-import { createTestDatabase, type TestDatabase } from "./support/database";
-import { startTestServer, type TestServer } from "./support/server";
-import { organizationWithRoles } from "./support/tenancy";
+import { VerifyUsersDocument } from "./generated/graphql.js";
+import { registerAccount } from "./support/accounts.js";
+import { createTestDatabase, type TestDatabase } from "./support/database.js";
+import { startTestServer, type TestServer } from "./support/server.js";
+import { organizationWithRoles } from "./support/tenancy.js";
 
 const serviceToken = `svc-${randomUUID()}-${randomUUID()}`;
 let database: TestDatabase;

@@ -1,5 +1,5 @@
-import type { Principal } from "./principal";
-import type { Role } from "./roles";
+import type { Principal } from "./principal.js";
+import type { Role } from "./roles.js";
 
 /** What the access rules read from a request's context; src/context.ts provides it. */
 export interface AccessContext {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createKeyRing, createTokenService, memoryKeyStore, type TokenService, type VerifiedAccessToken } from "../platform/tokens";
-import { principalFromClaims } from "./principal";
-import { permissionsOf } from "./roles";
+import { createKeyRing, createTokenService, memoryKeyStore, type TokenService, type VerifiedAccessToken } from "../platform/tokens/index.js";
+import { principalFromClaims } from "./principal.js";
+import { permissionsOf } from "./roles.js";
 
 let tokens: TokenService;
 

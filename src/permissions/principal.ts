@@ -1,7 +1,7 @@
-import type { VerifiedAccessToken } from "../platform/tokens/access-token";
-import { BugError } from "../platform/errors";
-import { AccessTokenError } from "../platform/tokens/access-token-error";
-import { grantedPermissions, isRole, type Permission, type Role } from "./roles";
+import type { VerifiedAccessToken } from "../platform/tokens/access-token.js";
+import { BugError } from "../platform/errors.js";
+import { AccessTokenError } from "../platform/tokens/access-token-error.js";
+import { grantedPermissions, isRole, type Permission, type Role } from "./roles.js";
 
 export type SubscriptionTier = "FREE" | "PRO" | "ENTERPRISE";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { grantedPermissions, hasPermission, hasRoleAtLeast, permissionsOf, roles, subordinateRoles } from "./roles";
+import { grantedPermissions, hasPermission, hasRoleAtLeast, permissionsOf, roles, subordinateRoles } from "./roles.js";
 
 describe("role hierarchy", () => {
   it("orders OWNER > ADMIN > MANAGER > MEMBER > VIEWER", () => {

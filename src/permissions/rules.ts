@@ -1,8 +1,8 @@
 import { allow, rule } from "graphql-shield";
 import type { IRule } from "graphql-shield";
-import { BugError, featureNotInPlan, forbidden, mfaEnrolmentRequired, unauthenticated } from "../platform/errors";
-import type { AccessContext } from "./access";
-import { hasPermission, hasRoleAtLeast, type Permission, type Role } from "./roles";
+import { BugError, featureNotInPlan, forbidden, mfaEnrolmentRequired, unauthenticated } from "../platform/errors.js";
+import type { AccessContext } from "./access.js";
+import { hasPermission, hasRoleAtLeast, type Permission, type Role } from "./roles.js";
 
 /** Anyone, signed in or not. */
 export const isPublic = allow;

@@ -1,7 +1,7 @@
 import { isObjectType } from "graphql";
 import { describe, expect, it } from "vitest";
-import { createSchema } from "../schema";
-import { permissionRules } from "./shield";
+import { createSchema } from "../schema.js";
+import { permissionRules } from "./shield.js";
 
 describe("permission rules", () => {
   it("name a rule for every field of every object type (nothing relies on the deny fallback by accident)", async () => {

@@ -1,5 +1,5 @@
 import { and, deny, shield, type IRules } from "graphql-shield";
-import { forbidden } from "../platform/errors";
+import { forbidden } from "../platform/errors.js";
 import {
   canAdministerUser,
   canManageInvitation,
@@ -13,7 +13,7 @@ import {
   isSelf,
   isSelfOrTheirManager,
   requiresFeature,
-} from "./rules";
+} from "./rules.js";
 
 const isMemberOfArgCompany = hasCompanyRole("VIEWER", "args.companyId");
 const isMemberOfCompany = hasCompanyRole("VIEWER", "parent.id");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createConcurrencyLimit, hashPassword, randomToken, secretsEqual, sha256Hex, verifyAgainstDummy, verifyPassword } from "./crypto";
+import { createConcurrencyLimit, hashPassword, randomToken, secretsEqual, sha256Hex, verifyAgainstDummy, verifyPassword } from "./crypto.js";
 
 describe("password hashing", () => {
   it("stores argon2id with OWASP parameters and verifies only the right password", async () => {

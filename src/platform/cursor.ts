@@ -1,5 +1,5 @@
-import { DomainError, ErrorCode } from "./errors";
-import { isUuid } from "./ids";
+import { DomainError, ErrorCode } from "./errors.js";
+import { isUuid } from "./ids.js";
 
 /** An opaque page cursor for rows ordered by (createdAt, id). */
 export function encodeCursor(at: Date, id: string): string {

@@ -1,7 +1,7 @@
 import { GraphQLError } from "graphql";
 import { describe, expect, it } from "vitest";
-import { DomainError, ErrorCode } from "./errors";
-import { formatError } from "./graphql-errors";
+import { DomainError, ErrorCode } from "./errors.js";
+import { formatError } from "./graphql-errors.js";
 
 describe("formatError", () => {
   it("hides the message and details of an unexpected error", () => {

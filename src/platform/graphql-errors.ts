@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
-import { DomainError, ErrorCode } from "./errors";
+import { DomainError, ErrorCode } from "./errors.js";
 
 const knownCodes = new Set<string>([
   ...Object.values(ErrorCode),

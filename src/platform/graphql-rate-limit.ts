@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from "@apollo/server";
-import { ErrorCode, type UserErrorShape } from "./errors";
+import { ErrorCode, type UserErrorShape } from "./errors.js";
 
 /** Seconds to wait when every root field of the answer was refused as RATE_LIMITED, else undefined. */
 export function wholeRequestRetryAfter(data: Record<string, unknown> | null | undefined): number | undefined {

@@ -1,5 +1,5 @@
 import { Directive, Field, Int, ObjectType } from "type-graphql";
-import { userErrorsFrom } from "./errors";
+import { userErrorsFrom } from "./errors.js";
 
 @ObjectType({ description: "An expected problem with a mutation's input or outcome." })
 export class UserError {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLogger } from "./logger";
+import { createLogger } from "./logger.js";
 
 describe("logger", () => {
   it("never writes passwords, tokens, codes or authorization headers", () => {

@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { DomainError, ErrorCode } from "./errors";
-import type { Logger } from "./logger";
+import { DomainError, ErrorCode } from "./errors.js";
+import type { Logger } from "./logger.js";
 
 /** The attempts that are limited; each is counted per client IP and per account. */
 export const RateLimitedAction = ["login", "register", "passwordReset", "emailVerification", "mfa", "refresh"] as const;

@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createSecretBox, loadSecretBoxKey } from "./secret-box";
+import { createSecretBox, loadSecretBoxKey } from "./secret-box.js";
 
 describe("secret box", () => {
   it("seals with a fresh IV each time and opens only under the same key, untampered", () => {

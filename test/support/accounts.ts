@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { LoginDocument, RegisterDocument, type RegisterInput } from "../generated/graphql";
-import type { TestServer } from "./server";
+import { LoginDocument, RegisterDocument, type RegisterInput } from "../generated/graphql.js";
+import type { TestServer } from "./server.js";
 
 export const strongPassword = "correct horse battery staple";
 

@@ -5,10 +5,10 @@ import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import type { Config } from "../../src/config";
-import { migrateDatabase } from "../../src/platform/db/database";
-import { applyMigrations, readMigrations } from "../../src/platform/db/migrations";
-import { pgExecutor, pgliteExecutor, type SqlExecutor } from "../../src/platform/db/sql-executor";
+import type { Config } from "../../src/config.js";
+import { migrateDatabase } from "../../src/platform/db/database.js";
+import { applyMigrations, readMigrations } from "../../src/platform/db/migrations.js";
+import { pgExecutor, pgliteExecutor, type SqlExecutor } from "../../src/platform/db/sql-executor.js";
 
 /** The server tests run against when set; the embedded PGlite otherwise. */
 export const serverUrl = process.env.DATABASE_URL;

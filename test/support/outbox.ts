@@ -1,15 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Redis } from "ioredis";
-import type { PrismaClient } from "../../src/generated/prisma/client";
-import { AuthProcessingEnvelopeSchema, type AuthProcessingEnvelope } from "../../src/generated/proto/user_management/v1/envelope_pb";
+import type { PrismaClient } from "../../src/generated/prisma/client.js";
+import { AuthProcessingEnvelopeSchema, type AuthProcessingEnvelope } from "../../src/generated/proto/user_management/v1/envelope_pb.js";
 import {
   SubscriptionInfo_Status,
   SubscriptionInfoSchema,
   SubscriptionTier,
   type SubscriptionInfo,
-} from "../../src/generated/proto/user_management/v1/subscription_pb";
-import { enqueueOutboxEvent, outboxEnvelope } from "../../src/platform/outbox/enqueue";
+} from "../../src/generated/proto/user_management/v1/subscription_pb.js";
+import { enqueueOutboxEvent, outboxEnvelope } from "../../src/platform/outbox/enqueue.js";
 
 export const subscriptionTopic = "subscription.changed";
 

@@ -1,4 +1,4 @@
-import { PaymentUnavailableError, type PaymentOutcome, type PaymentProvider, type PaymentRequest } from "../../src/platform/payments/payment-provider";
+import { PaymentUnavailableError, type PaymentOutcome, type PaymentProvider, type PaymentRequest } from "../../src/platform/payments/payment-provider.js";
 
 /** `answer_lost`: the charge goes through but its answer never arrives (a timeout after the provider charged). */
 export type PaymentMode = "approve" | "decline" | "unavailable" | "answer_lost";

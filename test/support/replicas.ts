@@ -1,6 +1,6 @@
-import { generateSigningKey } from "../../src/platform/tokens";
-import { createTestDatabase, type TestDatabase } from "./database";
-import { startTestServer, type TestServer } from "./server";
+import { generateSigningKey } from "../../src/platform/tokens/index.js";
+import { createTestDatabase, type TestDatabase } from "./database.js";
+import { startTestServer, type TestServer } from "./server.js";
 
 /** Two replicas need one shared database and Redis between them: PostgreSQL and REDIS_URL (always set in CI). */
 export const replicasCanRun = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);

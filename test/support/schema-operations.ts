@@ -14,7 +14,7 @@ import {
   type GraphQLOutputType,
   type GraphQLSchema,
 } from "graphql";
-import { uniqueEmail } from "./accounts";
+import { uniqueEmail } from "./accounts.js";
 
 /** The other tenant's objects an operation can be aimed at. */
 export interface Targets {

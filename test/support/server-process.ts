@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { print, type DocumentNode } from "graphql";
-import type { TestServer } from "./server";
+import type { TestServer } from "./server.js";
 
 /** A real `src/main.ts` process on a free loopback port, with a data directory of its own. */
 export interface ServerProcess extends Pick<TestServer, "graphql"> {

@@ -5,13 +5,13 @@ import path from "node:path";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import type { FastifyInstance } from "fastify";
 import { print, type DocumentNode, type GraphQLFormattedError } from "graphql";
-import { loadConfig, type Environment } from "../../src/config";
-import { closeDependencies, openDependencies, type AppDeps } from "../../src/deps";
-import { permissionsOf, type Role } from "../../src/permissions/roles";
-import { createLogger } from "../../src/platform/logger";
-import type { PaymentProvider } from "../../src/platform/payments/payment-provider";
-import { createServer } from "../../src/server";
-import { createTestDatabase, type TestDatabase } from "./database";
+import { loadConfig, type Environment } from "../../src/config.js";
+import { closeDependencies, openDependencies, type AppDeps } from "../../src/deps.js";
+import { permissionsOf, type Role } from "../../src/permissions/roles.js";
+import { createLogger } from "../../src/platform/logger.js";
+import type { PaymentProvider } from "../../src/platform/payments/payment-provider.js";
+import { createServer } from "../../src/server.js";
+import { createTestDatabase, type TestDatabase } from "./database.js";
 
 export interface GraphQLResponse<TData> {
   status: number;

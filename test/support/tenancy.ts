@@ -1,9 +1,9 @@
-import { membershipChanged } from "../../src/modules/companies/memberships.service";
-import type { SubscriptionTier } from "../../src/permissions/principal";
-import type { Role } from "../../src/permissions/roles";
-import { CreateCompanyDocument, SwitchCompanyDocument } from "../generated/graphql";
-import { registerAccount } from "./accounts";
-import type { TestServer } from "./server";
+import { membershipChanged } from "../../src/modules/companies/memberships.service.js";
+import type { SubscriptionTier } from "../../src/permissions/principal.js";
+import type { Role } from "../../src/permissions/roles.js";
+import { CreateCompanyDocument, SwitchCompanyDocument } from "../generated/graphql.js";
+import { registerAccount } from "./accounts.js";
+import type { TestServer } from "./server.js";
 
 export type Account = Awaited<ReturnType<typeof registerAccount>>;
 

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { EmailAddressResolver } from "graphql-scalars";
-import { actorOf, clientOf, type RequestContext } from "../../context";
-import { MutationResult, mutationResult } from "../../platform/graphql-types";
+import { actorOf, clientOf, type RequestContext } from "../../context.js";
+import { MutationResult, mutationResult } from "../../platform/graphql-types.js";
 import {
   changePassword,
   confirmEmailChange,
@@ -10,7 +10,7 @@ import {
   requestPasswordReset,
   resetPassword,
   verifyEmail,
-} from "./account.service";
+} from "./account.service.js";
 
 @Resolver()
 export class AccountResolver {

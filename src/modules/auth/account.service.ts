@@ -1,15 +1,15 @@
-import type { Config } from "../../config";
-import { hashPassword, verifyAgainstDummy, verifyPassword } from "../../platform/crypto";
-import { isUniqueViolation } from "../../platform/db/unique-violation";
-import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors";
-import type { Logger } from "../../platform/logger";
-import type { Mailer, MailMessage } from "../../platform/mail/mailer";
-import { recordAudit, type Actor, type ClientInfo, type SessionActor } from "../security/audit.service";
-import { forgetUser, normalizeEmail } from "../users/users.service";
-import { consumeOneTimeToken, issueOneTimeToken } from "./one-time-tokens";
-import { passwordProblems } from "./password-policy";
-import { requireRecentProof } from "./recent-proof";
-import { announceEndedSessions, endSessionsIn, type SessionsDeps } from "./sessions.service";
+import type { Config } from "../../config.js";
+import { hashPassword, verifyAgainstDummy, verifyPassword } from "../../platform/crypto.js";
+import { isUniqueViolation } from "../../platform/db/unique-violation.js";
+import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors.js";
+import type { Logger } from "../../platform/logger.js";
+import type { Mailer, MailMessage } from "../../platform/mail/mailer.js";
+import { recordAudit, type Actor, type ClientInfo, type SessionActor } from "../security/audit.service.js";
+import { forgetUser, normalizeEmail } from "../users/users.service.js";
+import { consumeOneTimeToken, issueOneTimeToken } from "./one-time-tokens.js";
+import { passwordProblems } from "./password-policy.js";
+import { requireRecentProof } from "./recent-proof.js";
+import { announceEndedSessions, endSessionsIn, type SessionsDeps } from "./sessions.service.js";
 
 export type AccountDeps = SessionsDeps & { mailer: Mailer; logger: Logger; config: Pick<Config, "account" | "mfa"> };
 

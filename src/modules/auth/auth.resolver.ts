@@ -1,12 +1,12 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
-import { actorOf, clientOf, type RequestContext } from "../../context";
-import { requirePrincipal } from "../../permissions/principal";
-import { userErrorsFrom } from "../../platform/errors";
-import { MutationResult, mutationResult } from "../../platform/graphql-types";
-import { login, register, verifyMfa } from "./auth.service";
-import { reauthenticate } from "./step-up";
-import { LoginInput, LoginPayload, RegisterInput, RegisterPayload, Session, TokenPayload } from "./auth.types";
-import { listSessions, refreshSession, revokeAllSessions, revokeOwnSession, revokeSessions, switchSessionCompany } from "./sessions.service";
+import { actorOf, clientOf, type RequestContext } from "../../context.js";
+import { requirePrincipal } from "../../permissions/principal.js";
+import { userErrorsFrom } from "../../platform/errors.js";
+import { MutationResult, mutationResult } from "../../platform/graphql-types.js";
+import { login, register, verifyMfa } from "./auth.service.js";
+import { reauthenticate } from "./step-up.js";
+import { LoginInput, LoginPayload, RegisterInput, RegisterPayload, Session, TokenPayload } from "./auth.types.js";
+import { listSessions, refreshSession, revokeAllSessions, revokeOwnSession, revokeSessions, switchSessionCompany } from "./sessions.service.js";
 
 @Resolver()
 export class AuthResolver {

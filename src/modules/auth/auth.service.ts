@@ -1,19 +1,19 @@
-import type { InvestmentProfile, RegistrationType, RiskTolerance } from "../../generated/prisma/enums";
-import { hashPassword } from "../../platform/crypto";
-import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors";
-import type { CompaniesDeps } from "../companies/companies.deps";
-import type { ClientInfo } from "../security/audit.service";
-import { fullNameProblems, isEmailAddress, normalizeEmail, userSelect } from "../users/users.service";
-import { needsSecondFactor, openMfaChallenge, passMfaChallenge, type ChallengeMethod, type MfaDeps } from "./mfa.service";
-import { createAccount, type RegisterOutcome } from "./new-account";
-import { passwordProblems } from "./password-policy";
-import { checkSignInRisk, type SignInRiskDeps } from "./sign-in-risk";
-import type { SessionsDeps } from "./sessions.service";
-import { checkPassword, completeSignIn, emailMaxLength, recordLoginAttempt, type SignedIn } from "./sign-in";
-import { linkPendingIdentity, registerWithIdToken, type SsoDeps } from "./sso.service";
+import type { InvestmentProfile, RegistrationType, RiskTolerance } from "../../generated/prisma/enums.js";
+import { hashPassword } from "../../platform/crypto.js";
+import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors.js";
+import type { CompaniesDeps } from "../companies/companies.deps.js";
+import type { ClientInfo } from "../security/audit.service.js";
+import { fullNameProblems, isEmailAddress, normalizeEmail, userSelect } from "../users/users.service.js";
+import { needsSecondFactor, openMfaChallenge, passMfaChallenge, type ChallengeMethod, type MfaDeps } from "./mfa.service.js";
+import { createAccount, type RegisterOutcome } from "./new-account.js";
+import { passwordProblems } from "./password-policy.js";
+import { checkSignInRisk, type SignInRiskDeps } from "./sign-in-risk.js";
+import type { SessionsDeps } from "./sessions.service.js";
+import { checkPassword, completeSignIn, emailMaxLength, recordLoginAttempt, type SignedIn } from "./sign-in.js";
+import { linkPendingIdentity, registerWithIdToken, type SsoDeps } from "./sso.service.js";
 
-export { CompanyAssignment, type RegisterOutcome } from "./new-account";
-export type { SignedIn } from "./sign-in";
+export { CompanyAssignment, type RegisterOutcome } from "./new-account.js";
+export type { SignedIn } from "./sign-in.js";
 
 export interface RegisterInput {
   email: string;

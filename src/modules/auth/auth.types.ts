@@ -1,10 +1,10 @@
 import { DateTimeResolver, EmailAddressResolver } from "graphql-scalars";
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
-import { InvestmentProfile, RegistrationType, RiskTolerance, VerificationStatus } from "../../generated/prisma/enums";
-import { UserError } from "../../platform/graphql-types";
-import { Company } from "../companies/companies.types";
-import { CompanyAssignment } from "./auth.service";
-import { User } from "../users/users.types";
+import { InvestmentProfile, RegistrationType, RiskTolerance, VerificationStatus } from "../../generated/prisma/enums.js";
+import { UserError } from "../../platform/graphql-types.js";
+import { Company } from "../companies/companies.types.js";
+import { CompanyAssignment } from "./auth.service.js";
+import { User } from "../users/users.types.js";
 
 registerEnumType(CompanyAssignment, {
   name: "CompanyAssignment",

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../../generated/prisma/client";
+import type { PrismaClient } from "../../generated/prisma/client.js";
 
 export interface LockoutPolicy {
   /** Wrong passwords within `windowSeconds` that lock the account. */

@@ -1,9 +1,9 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
-import { actorOf, type RequestContext } from "../../context";
-import { userErrorsFrom } from "../../platform/errors";
-import { MutationResult, mutationResult } from "../../platform/graphql-types";
-import { confirmTotp, disableMfa, enrollTotp, regenerateRecoveryCodes } from "./mfa.service";
-import { RecoveryCodesPayload, TotpEnrollmentPayload } from "./mfa.types";
+import { actorOf, type RequestContext } from "../../context.js";
+import { userErrorsFrom } from "../../platform/errors.js";
+import { MutationResult, mutationResult } from "../../platform/graphql-types.js";
+import { confirmTotp, disableMfa, enrollTotp, regenerateRecoveryCodes } from "./mfa.service.js";
+import { RecoveryCodesPayload, TotpEnrollmentPayload } from "./mfa.types.js";
 
 async function recoveryCodesPayload(work: () => Promise<string[]>): Promise<RecoveryCodesPayload> {
   try {

@@ -1,17 +1,17 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { generateSecret, generateURI, verify } from "otplib";
-import type { Prisma, PrismaClient } from "../../generated/prisma/client";
-import { secretsEqual, sha256Hex } from "../../platform/crypto";
-import { DomainError, ErrorCode } from "../../platform/errors";
-import { distinctUuids } from "../../platform/ids";
-import type { Logger } from "../../platform/logger";
-import type { Mailer } from "../../platform/mail/mailer";
-import type { RateLimiter } from "../../platform/rate-limit";
-import type { SecretBox } from "../../platform/secret-box";
-import { recordAudit, type Actor, type ClientInfo, type SessionActor } from "../security/audit.service";
-import type { IdentityRef } from "./new-account";
-import { consumeOneTimeToken, issueOneTimeToken } from "./one-time-tokens";
-import { requireRecentProof } from "./recent-proof";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import { secretsEqual, sha256Hex } from "../../platform/crypto.js";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
+import { distinctUuids } from "../../platform/ids.js";
+import type { Logger } from "../../platform/logger.js";
+import type { Mailer } from "../../platform/mail/mailer.js";
+import type { RateLimiter } from "../../platform/rate-limit.js";
+import type { SecretBox } from "../../platform/secret-box.js";
+import { recordAudit, type Actor, type ClientInfo, type SessionActor } from "../security/audit.service.js";
+import type { IdentityRef } from "./new-account.js";
+import { consumeOneTimeToken, issueOneTimeToken } from "./one-time-tokens.js";
+import { requireRecentProof } from "./recent-proof.js";
 
 export interface MfaDeps {
   prisma: PrismaClient;

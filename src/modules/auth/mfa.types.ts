@@ -1,5 +1,5 @@
 import { Field, ObjectType } from "type-graphql";
-import { UserError } from "../../platform/graphql-types";
+import { UserError } from "../../platform/graphql-types.js";
 
 @ObjectType({ description: "A TOTP secret to add to an authenticator app (shown once)." })
 export class TotpEnrollment {

@@ -1,18 +1,18 @@
 import { randomUUID } from "node:crypto";
-import type { Prisma } from "../../generated/prisma/client";
-import type { InvestmentProfile, RegistrationType, RiskTolerance } from "../../generated/prisma/enums";
-import { isUniqueViolation } from "../../platform/db/unique-violation";
-import { DomainError, ErrorCode } from "../../platform/errors";
-import type { CompaniesDeps } from "../companies/companies.deps";
-import { createCompanyWithOwner } from "../companies/companies.service";
-import { findCompanyByVerifiedDomain } from "../companies/domains.service";
-import { domainOfEmail } from "../companies/domains";
-import { claimInvitation, grantMembership } from "../companies/invitations.service";
-import { membershipChanged } from "../companies/memberships.service";
-import { recordAudit, type ClientInfo } from "../security/audit.service";
-import { userSelect, type UserRecord } from "../users/users.service";
-import { issueTokens, openSession, type SessionsDeps } from "./sessions.service";
-import type { SignedIn } from "./sign-in";
+import type { Prisma } from "../../generated/prisma/client.js";
+import type { InvestmentProfile, RegistrationType, RiskTolerance } from "../../generated/prisma/enums.js";
+import { isUniqueViolation } from "../../platform/db/unique-violation.js";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
+import type { CompaniesDeps } from "../companies/companies.deps.js";
+import { createCompanyWithOwner } from "../companies/companies.service.js";
+import { findCompanyByVerifiedDomain } from "../companies/domains.service.js";
+import { domainOfEmail } from "../companies/domains.js";
+import { claimInvitation, grantMembership } from "../companies/invitations.service.js";
+import { membershipChanged } from "../companies/memberships.service.js";
+import { recordAudit, type ClientInfo } from "../security/audit.service.js";
+import { userSelect, type UserRecord } from "../users/users.service.js";
+import { issueTokens, openSession, type SessionsDeps } from "./sessions.service.js";
+import type { SignedIn } from "./sign-in.js";
 
 /** How registration placed the new user (the seed's determine_company_assignment). */
 export const CompanyAssignment = {

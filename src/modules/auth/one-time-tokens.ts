@@ -1,7 +1,7 @@
-import type { Prisma } from "../../generated/prisma/client";
-import type { OneTimeTokenPurpose } from "../../generated/prisma/enums";
-import { randomToken, sha256Hex } from "../../platform/crypto";
-import { DomainError, ErrorCode } from "../../platform/errors";
+import type { Prisma } from "../../generated/prisma/client.js";
+import type { OneTimeTokenPurpose } from "../../generated/prisma/enums.js";
+import { randomToken, sha256Hex } from "../../platform/crypto.js";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
 
 type Db = Pick<Prisma.TransactionClient, "oneTimeToken">;
 

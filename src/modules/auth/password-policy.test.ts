@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { passwordProblems } from "./password-policy";
+import { passwordProblems } from "./password-policy.js";
 
 const codes = (password: string, email = "ann@example.com") => passwordProblems(password, email).map((problem) => problem.code);
 

@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode } from "../../platform/errors";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
 
 /** OWASP ASVS 2.1: at least 12 characters, at least 128 accepted, no composition rules. */
 export const passwordPolicy = { minLength: 12, maxLength: 128 };

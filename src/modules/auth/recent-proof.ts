@@ -1,5 +1,5 @@
-import { DomainError, ErrorCode } from "../../platform/errors";
-import type { SessionActor } from "../security/audit.service";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
+import type { SessionActor } from "../security/audit.service.js";
 
 /** Refuses a sensitive change unless the caller proved who they are in this session within the last few minutes. */
 export function requireRecentProof(deps: { config: { mfa: { stepUpMaxAgeSeconds: number } } }, actor: SessionActor): void {

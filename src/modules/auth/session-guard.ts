@@ -1,7 +1,7 @@
 import { LRUCache } from "lru-cache";
-import type { PrismaClient } from "../../generated/prisma/client";
-import type { Cache } from "../../platform/cache/cache";
-import type { Logger } from "../../platform/logger";
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import type { Cache } from "../../platform/cache/cache.js";
+import type { Logger } from "../../platform/logger.js";
 
 /** The Redis channel revocations travel on, for every replica and any other service that listens. */
 export const revocationChannel = "auth:revocations";

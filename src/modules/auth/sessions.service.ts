@@ -1,16 +1,16 @@
-import type { Prisma, PrismaClient } from "../../generated/prisma/client";
-import type { Config } from "../../config";
-import type { Cache } from "../../platform/cache/cache";
-import { permissionsOf } from "../../permissions/roles";
-import { randomToken, sha256Hex } from "../../platform/crypto";
-import { DomainError, ErrorCode } from "../../platform/errors";
-import { isUuid } from "../../platform/ids";
-import type { RateLimiter } from "../../platform/rate-limit";
-import type { TokenService } from "../../platform/tokens";
-import { findActiveMembership, type ActiveMembership } from "../companies/companies.service";
-import { featuresOf } from "../subscriptions/tiers";
-import { recordAudit, type Actor, type ClientInfo } from "../security/audit.service";
-import type { SessionGuard } from "./session-guard";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import type { Config } from "../../config.js";
+import type { Cache } from "../../platform/cache/cache.js";
+import { permissionsOf } from "../../permissions/roles.js";
+import { randomToken, sha256Hex } from "../../platform/crypto.js";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
+import { isUuid } from "../../platform/ids.js";
+import type { RateLimiter } from "../../platform/rate-limit.js";
+import type { TokenService } from "../../platform/tokens/index.js";
+import { findActiveMembership, type ActiveMembership } from "../companies/companies.service.js";
+import { featuresOf } from "../subscriptions/tiers.js";
+import { recordAudit, type Actor, type ClientInfo } from "../security/audit.service.js";
+import type { SessionGuard } from "./session-guard.js";
 
 export interface SessionsDeps {
   prisma: PrismaClient;

@@ -1,12 +1,12 @@
-import type { PrismaClient } from "../../generated/prisma/client";
-import { DomainError, ErrorCode } from "../../platform/errors";
-import type { Logger } from "../../platform/logger";
-import type { Mailer } from "../../platform/mail/mailer";
-import { recordAudit, type ClientInfo } from "../security/audit.service";
-import type { LoginRisk } from "../security/login-risk";
-import { assessLoginRisk, recordSecurityEvent, type SecurityEventsDeps } from "../security/security-events.service";
-import { forgetUser } from "../users/users.service";
-import type { Cache } from "../../platform/cache/cache";
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
+import type { Logger } from "../../platform/logger.js";
+import type { Mailer } from "../../platform/mail/mailer.js";
+import { recordAudit, type ClientInfo } from "../security/audit.service.js";
+import type { LoginRisk } from "../security/login-risk.js";
+import { assessLoginRisk, recordSecurityEvent, type SecurityEventsDeps } from "../security/security-events.service.js";
+import { forgetUser } from "../users/users.service.js";
+import type { Cache } from "../../platform/cache/cache.js";
 
 export type SignInRiskDeps = SecurityEventsDeps & { prisma: PrismaClient; cache: Cache; mailer: Mailer; logger: Logger };
 

@@ -1,10 +1,10 @@
-import { verifyAgainstDummy, verifyPassword } from "../../platform/crypto";
-import { BugError, DomainError, ErrorCode } from "../../platform/errors";
-import { findActiveMembership } from "../companies/companies.service";
-import { recordAudit, type ClientInfo } from "../security/audit.service";
-import { forgetUser, normalizeEmail, userSelect, type UserRecord } from "../users/users.service";
-import { countFailedLogin } from "./lockout";
-import { issueTokens, openSession, type AuthTokens, type SessionsDeps } from "./sessions.service";
+import { verifyAgainstDummy, verifyPassword } from "../../platform/crypto.js";
+import { BugError, DomainError, ErrorCode } from "../../platform/errors.js";
+import { findActiveMembership } from "../companies/companies.service.js";
+import { recordAudit, type ClientInfo } from "../security/audit.service.js";
+import { forgetUser, normalizeEmail, userSelect, type UserRecord } from "../users/users.service.js";
+import { countFailedLogin } from "./lockout.js";
+import { issueTokens, openSession, type AuthTokens, type SessionsDeps } from "./sessions.service.js";
 
 export interface SignedIn {
   user: UserRecord;

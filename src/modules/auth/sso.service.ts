@@ -1,18 +1,18 @@
-import type { Config } from "../../config";
-import type { InvestmentProfile, RiskTolerance } from "../../generated/prisma/enums";
-import { isUniqueViolation } from "../../platform/db/unique-violation";
-import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors";
-import { IdTokenError, isAllowedProviderUrl, peekIssuerAndAudience, type IdTokenProblem, type IdTokenVerifier, type OidcProvider } from "../../platform/oidc/id-tokens";
-import type { CompaniesDeps } from "../companies/companies.deps";
-import { findCompanyByVerifiedDomain } from "../companies/domains.service";
-import { domainOfEmail } from "../companies/domains";
-import { findSsoProviderOfToken } from "../companies/sso-providers.service";
-import type { ClientInfo } from "../security/audit.service";
-import { fullNameProblems, normalizeEmail, userSelect } from "../users/users.service";
-import { needsSecondFactor, openMfaChallenge, type MfaDeps } from "./mfa.service";
-import { createAccount, linkIdentity, type IdentityRef, type RegisterOutcome } from "./new-account";
-import type { SessionsDeps } from "./sessions.service";
-import { checkPassword, completeSignIn, emailMaxLength, recordLoginAttempt, type SigningIn } from "./sign-in";
+import type { Config } from "../../config.js";
+import type { InvestmentProfile, RiskTolerance } from "../../generated/prisma/enums.js";
+import { isUniqueViolation } from "../../platform/db/unique-violation.js";
+import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors.js";
+import { IdTokenError, isAllowedProviderUrl, peekIssuerAndAudience, type IdTokenProblem, type IdTokenVerifier, type OidcProvider } from "../../platform/oidc/id-tokens.js";
+import type { CompaniesDeps } from "../companies/companies.deps.js";
+import { findCompanyByVerifiedDomain } from "../companies/domains.service.js";
+import { domainOfEmail } from "../companies/domains.js";
+import { findSsoProviderOfToken } from "../companies/sso-providers.service.js";
+import type { ClientInfo } from "../security/audit.service.js";
+import { fullNameProblems, normalizeEmail, userSelect } from "../users/users.service.js";
+import { needsSecondFactor, openMfaChallenge, type MfaDeps } from "./mfa.service.js";
+import { createAccount, linkIdentity, type IdentityRef, type RegisterOutcome } from "./new-account.js";
+import type { SessionsDeps } from "./sessions.service.js";
+import { checkPassword, completeSignIn, emailMaxLength, recordLoginAttempt, type SigningIn } from "./sign-in.js";
 
 export interface SsoDeps {
   idTokens: IdTokenVerifier;

@@ -1,8 +1,8 @@
-import { verifyAgainstDummy, verifyPassword } from "../../platform/crypto";
-import { DomainError, ErrorCode } from "../../platform/errors";
-import type { SessionActor } from "../security/audit.service";
-import { acceptSecondFactor, needsSecondFactor, type MfaDeps } from "./mfa.service";
-import { renewSessionProof, type AuthTokens, type SessionsDeps } from "./sessions.service";
+import { verifyAgainstDummy, verifyPassword } from "../../platform/crypto.js";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
+import type { SessionActor } from "../security/audit.service.js";
+import { acceptSecondFactor, needsSecondFactor, type MfaDeps } from "./mfa.service.js";
+import { renewSessionProof, type AuthTokens, type SessionsDeps } from "./sessions.service.js";
 
 export type StepUpDeps = SessionsDeps & MfaDeps & { config: { mfa: { stepUpMaxAgeSeconds: number } } };
 

@@ -1,9 +1,9 @@
-import type { Config } from "../../config";
-import type { PrismaClient } from "../../generated/prisma/client";
-import type { Cache } from "../../platform/cache/cache";
-import type { TxtLookup } from "../../platform/dns/txt-records";
-import type { Mailer } from "../../platform/mail/mailer";
-import type { SessionGuard } from "../auth/session-guard";
+import type { Config } from "../../config.js";
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import type { Cache } from "../../platform/cache/cache.js";
+import type { TxtLookup } from "../../platform/dns/txt-records.js";
+import type { Mailer } from "../../platform/mail/mailer.js";
+import type { SessionGuard } from "../auth/session-guard.js";
 
 /** What the tenancy services (companies, memberships, invitations, domains) need. */
 export interface CompaniesDeps {

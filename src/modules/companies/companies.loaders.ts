@@ -1,12 +1,12 @@
 import DataLoader from "dataloader";
-import type { PrismaClient } from "../../generated/prisma/client";
-import type { Cache } from "../../platform/cache/cache";
-import { hasPermission, hasRoleAtLeast, type Role } from "../../permissions/roles";
-import { findCompaniesByIds, findRolesOfUser, type CompanyRecord } from "./companies.service";
-import { findDomainsOfCompanies, type CompanyDomainView } from "./domains.service";
-import { findInvitationCompanies } from "./invitations.service";
-import { findMembershipsOfUsers, findUsersInCompanies, type MembershipRecord } from "./memberships.service";
-import { findSettings, type CompanySettingsRecord } from "./settings.service";
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import type { Cache } from "../../platform/cache/cache.js";
+import { hasPermission, hasRoleAtLeast, type Role } from "../../permissions/roles.js";
+import { findCompaniesByIds, findRolesOfUser, type CompanyRecord } from "./companies.service.js";
+import { findDomainsOfCompanies, type CompanyDomainView } from "./domains.service.js";
+import { findInvitationCompanies } from "./invitations.service.js";
+import { findMembershipsOfUsers, findUsersInCompanies, type MembershipRecord } from "./memberships.service.js";
+import { findSettings, type CompanySettingsRecord } from "./settings.service.js";
 
 /** Per-request loaders: every company lookup in one tick becomes one query. */
 export function createCompanyLoaders(deps: { prisma: PrismaClient; cache: Cache; callerId: () => string | null }) {

@@ -1,5 +1,5 @@
-import type { RequestContext } from "../../context";
-import type { CompanyRecord } from "./companies.service";
+import type { RequestContext } from "../../context.js";
+import type { CompanyRecord } from "./companies.service.js";
 
 /** Resolves `Company` representations sent by the gateway; batched through the request's loader. */
 export const companyReference = {

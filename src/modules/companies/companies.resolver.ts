@@ -1,11 +1,11 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { actorOf, type RequestContext } from "../../context";
-import { InvitationStatus } from "../../generated/prisma/enums";
-import { requirePrincipal } from "../../permissions/principal";
-import { encodeCursor } from "../../platform/cursor";
-import { userErrorsFrom } from "../../platform/errors";
-import { MutationResult, mutationResult } from "../../platform/graphql-types";
-import { createCompany, listCompaniesOf, updateCompany, type CompanyRecord } from "./companies.service";
+import { actorOf, type RequestContext } from "../../context.js";
+import { InvitationStatus } from "../../generated/prisma/enums.js";
+import { requirePrincipal } from "../../permissions/principal.js";
+import { encodeCursor } from "../../platform/cursor.js";
+import { userErrorsFrom } from "../../platform/errors.js";
+import { MutationResult, mutationResult } from "../../platform/graphql-types.js";
+import { createCompany, listCompaniesOf, updateCompany, type CompanyRecord } from "./companies.service.js";
 import {
   Company,
   CompanyDomain,
@@ -16,12 +16,12 @@ import {
   Membership,
   MembershipConnection,
   UpdateCompanyInput,
-} from "./companies.types";
-import { addCompanyDomain, verifyCompanyDomain, type CompanyDomainView } from "./domains.service";
-import { Invitation } from "./invitations.types";
-import { listInvitations, type InvitationRecord } from "./invitations.service";
-import { listMembers, listPendingMembers, type MembershipRecord } from "./memberships.service";
-import { updateCompanySettings, type CompanySettingsRecord } from "./settings.service";
+} from "./companies.types.js";
+import { addCompanyDomain, verifyCompanyDomain, type CompanyDomainView } from "./domains.service.js";
+import { Invitation } from "./invitations.types.js";
+import { listInvitations, type InvitationRecord } from "./invitations.service.js";
+import { listMembers, listPendingMembers, type MembershipRecord } from "./memberships.service.js";
+import { updateCompanySettings, type CompanySettingsRecord } from "./settings.service.js";
 
 /** A members page as the connection type expects it, remembering its company for `totalCount`. */
 export interface MembersConnection {

@@ -1,15 +1,15 @@
 import { randomBytes } from "node:crypto";
-import type { Prisma, PrismaClient } from "../../generated/prisma/client";
-import type { CompanyType } from "../../generated/prisma/enums";
-import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors";
-import { readThrough } from "../../platform/cache/read-through";
-import { distinctUuids, inRequestedOrder } from "../../platform/ids";
-import type { SubscriptionTier } from "../../permissions/principal";
-import type { Role } from "../../permissions/roles";
-import { recordAudit, type Actor } from "../security/audit.service";
-import { fullNameProblems } from "../users/users.service";
-import type { CompaniesDeps } from "./companies.deps";
-import { membershipChanged } from "./memberships.service";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import type { CompanyType } from "../../generated/prisma/enums.js";
+import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors.js";
+import { readThrough } from "../../platform/cache/read-through.js";
+import { distinctUuids, inRequestedOrder } from "../../platform/ids.js";
+import type { SubscriptionTier } from "../../permissions/principal.js";
+import type { Role } from "../../permissions/roles.js";
+import { recordAudit, type Actor } from "../security/audit.service.js";
+import { fullNameProblems } from "../users/users.service.js";
+import type { CompaniesDeps } from "./companies.deps.js";
+import { membershipChanged } from "./memberships.service.js";
 
 export const companySelect = {
   id: true,

@@ -1,8 +1,8 @@
 import { DateTimeResolver } from "graphql-scalars";
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
-import { CompanyType, Role } from "../../generated/prisma/enums";
-import { PageInfo, UserError } from "../../platform/graphql-types";
-import { User } from "../users/users.types";
+import { CompanyType, Role } from "../../generated/prisma/enums.js";
+import { PageInfo, UserError } from "../../platform/graphql-types.js";
+import { User } from "../users/users.types.js";
 
 registerEnumType(CompanyType, { name: "CompanyType" });
 registerEnumType(Role, { name: "Role", description: "Company roles, highest first: OWNER > ADMIN > MANAGER > MEMBER > VIEWER." });

@@ -1,12 +1,12 @@
-import type { Prisma, PrismaClient } from "../../generated/prisma/client";
-import { randomToken } from "../../platform/crypto";
-import { isUniqueViolation } from "../../platform/db/unique-violation";
-import { DnsLookupError } from "../../platform/dns/txt-records";
-import { DomainError, ErrorCode } from "../../platform/errors";
-import { distinctUuids } from "../../platform/ids";
-import { recordAudit, type Actor } from "../security/audit.service";
-import type { CompaniesDeps } from "./companies.deps";
-import { domainVerificationRecordName, domainVerificationRecordValue, isPublicMailDomain, normalizeDomain } from "./domains";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import { randomToken } from "../../platform/crypto.js";
+import { isUniqueViolation } from "../../platform/db/unique-violation.js";
+import { DnsLookupError } from "../../platform/dns/txt-records.js";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
+import { distinctUuids } from "../../platform/ids.js";
+import { recordAudit, type Actor } from "../security/audit.service.js";
+import type { CompaniesDeps } from "./companies.deps.js";
+import { domainVerificationRecordName, domainVerificationRecordValue, isPublicMailDomain, normalizeDomain } from "./domains.js";
 
 export interface CompanyDomainView {
   companyId: string;

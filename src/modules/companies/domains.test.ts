@@ -6,7 +6,7 @@ import {
   isPublicMailDomain,
   normalizeDomain,
   publicMailDomains,
-} from "./domains";
+} from "./domains.js";
 
 describe("normalizeDomain", () => {
   it.each([

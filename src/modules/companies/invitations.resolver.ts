@@ -1,13 +1,13 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
-import { actorOf, type RequestContext } from "../../context";
-import { userErrorsFrom } from "../../platform/errors";
-import { MutationResult, mutationResult } from "../../platform/graphql-types";
-import type { UserRecord } from "../users/users.service";
-import { User } from "../users/users.types";
-import type { CompanyRecord } from "./companies.service";
-import { Company, CompanyPayload } from "./companies.types";
-import { acceptInvitation, inviteUser, revokeInvitation, type InvitationRecord } from "./invitations.service";
-import { Invitation, InvitationPayload, InviteUserInput } from "./invitations.types";
+import { actorOf, type RequestContext } from "../../context.js";
+import { userErrorsFrom } from "../../platform/errors.js";
+import { MutationResult, mutationResult } from "../../platform/graphql-types.js";
+import type { UserRecord } from "../users/users.service.js";
+import { User } from "../users/users.types.js";
+import type { CompanyRecord } from "./companies.service.js";
+import { Company, CompanyPayload } from "./companies.types.js";
+import { acceptInvitation, inviteUser, revokeInvitation, type InvitationRecord } from "./invitations.service.js";
+import { Invitation, InvitationPayload, InviteUserInput } from "./invitations.types.js";
 
 @Resolver(() => Invitation)
 export class InvitationsResolver {

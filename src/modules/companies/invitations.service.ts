@@ -1,16 +1,16 @@
-import type { Prisma, PrismaClient } from "../../generated/prisma/client";
-import type { InvitationStatus } from "../../generated/prisma/enums";
-import { randomToken, sha256Hex } from "../../platform/crypto";
-import { lockFor } from "../../platform/db/locks";
-import { DomainError, ErrorCode } from "../../platform/errors";
-import { isUuid } from "../../platform/ids";
-import type { Logger } from "../../platform/logger";
-import { hasRoleAtLeast, type Role } from "../../permissions/roles";
-import { recordAudit, type Actor } from "../security/audit.service";
-import { requireFreeSeat, type BillingConfig } from "../subscriptions/seats";
-import { normalizeEmail } from "../users/users.service";
-import type { CompaniesDeps } from "./companies.deps";
-import { membershipChanged } from "./memberships.service";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import type { InvitationStatus } from "../../generated/prisma/enums.js";
+import { randomToken, sha256Hex } from "../../platform/crypto.js";
+import { lockFor } from "../../platform/db/locks.js";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
+import { isUuid } from "../../platform/ids.js";
+import type { Logger } from "../../platform/logger.js";
+import { hasRoleAtLeast, type Role } from "../../permissions/roles.js";
+import { recordAudit, type Actor } from "../security/audit.service.js";
+import { requireFreeSeat, type BillingConfig } from "../subscriptions/seats.js";
+import { normalizeEmail } from "../users/users.service.js";
+import type { CompaniesDeps } from "./companies.deps.js";
+import { membershipChanged } from "./memberships.service.js";
 
 export const invitationSelect = {
   id: true,

@@ -1,9 +1,9 @@
 import { DateTimeResolver, EmailAddressResolver } from "graphql-scalars";
 import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
-import { InvitationStatus, Role } from "../../generated/prisma/enums";
-import { UserError } from "../../platform/graphql-types";
-import { User } from "../users/users.types";
-import { Company } from "./companies.types";
+import { InvitationStatus, Role } from "../../generated/prisma/enums.js";
+import { UserError } from "../../platform/graphql-types.js";
+import { User } from "../users/users.types.js";
+import { Company } from "./companies.types.js";
 
 registerEnumType(InvitationStatus, { name: "InvitationStatus" });
 

@@ -1,12 +1,12 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from "type-graphql";
-import { actorOf, type RequestContext } from "../../context";
-import { Role } from "../../generated/prisma/enums";
-import { MutationResult, mutationResult } from "../../platform/graphql-types";
-import type { UserRecord } from "../users/users.service";
-import { User } from "../users/users.types";
-import type { MembersConnection } from "./companies.resolver";
-import type { CompanyRecord } from "./companies.service";
-import { Company, Membership, MembershipConnection } from "./companies.types";
+import { actorOf, type RequestContext } from "../../context.js";
+import { Role } from "../../generated/prisma/enums.js";
+import { MutationResult, mutationResult } from "../../platform/graphql-types.js";
+import type { UserRecord } from "../users/users.service.js";
+import { User } from "../users/users.types.js";
+import type { MembersConnection } from "./companies.resolver.js";
+import type { CompanyRecord } from "./companies.service.js";
+import { Company, Membership, MembershipConnection } from "./companies.types.js";
 import {
   countMembers,
   decidePendingMember,
@@ -15,7 +15,7 @@ import {
   transferOwnership,
   updateMemberRole,
   type MembershipRecord,
-} from "./memberships.service";
+} from "./memberships.service.js";
 
 @Resolver(() => Membership)
 export class MembershipsResolver {

@@ -1,12 +1,12 @@
-import type { Prisma, PrismaClient } from "../../generated/prisma/client";
-import { decodeCursor, encodeCursor } from "../../platform/cursor";
-import { lockFor } from "../../platform/db/locks";
-import { DomainError, ErrorCode } from "../../platform/errors";
-import { distinctUuids, isUuid } from "../../platform/ids";
-import { hasRoleAtLeast, type Role } from "../../permissions/roles";
-import { pageSize, recordAudit, type Actor } from "../security/audit.service";
-import { requireFreeSeat } from "../subscriptions/seats";
-import type { CompaniesDeps } from "./companies.deps";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import { decodeCursor, encodeCursor } from "../../platform/cursor.js";
+import { lockFor } from "../../platform/db/locks.js";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
+import { distinctUuids, isUuid } from "../../platform/ids.js";
+import { hasRoleAtLeast, type Role } from "../../permissions/roles.js";
+import { pageSize, recordAudit, type Actor } from "../security/audit.service.js";
+import { requireFreeSeat } from "../subscriptions/seats.js";
+import type { CompaniesDeps } from "./companies.deps.js";
 
 export const membershipSelect = {
   id: true,

@@ -1,9 +1,9 @@
-import type { Prisma, PrismaClient } from "../../generated/prisma/client";
-import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors";
-import type { Cache } from "../../platform/cache/cache";
-import { readThrough } from "../../platform/cache/read-through";
-import { distinctUuids } from "../../platform/ids";
-import { recordAudit, type SessionActor } from "../security/audit.service";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors.js";
+import type { Cache } from "../../platform/cache/cache.js";
+import { readThrough } from "../../platform/cache/read-through.js";
+import { distinctUuids } from "../../platform/ids.js";
+import { recordAudit, type SessionActor } from "../security/audit.service.js";
 
 export interface CompanySettingsRecord {
   companyId: string;

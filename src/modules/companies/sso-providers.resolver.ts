@@ -1,11 +1,11 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
-import { actorOf, type RequestContext } from "../../context";
-import { userErrorsFrom } from "../../platform/errors";
-import { MutationResult, mutationResult } from "../../platform/graphql-types";
-import type { CompanyRecord } from "./companies.service";
-import { Company } from "./companies.types";
-import { findCompanySsoProvider, removeCompanySsoProvider, setCompanySsoProvider, type SsoProviderView } from "./sso-providers.service";
-import { CompanySsoProvider, CompanySsoProviderInput, CompanySsoProviderPayload } from "./sso-providers.types";
+import { actorOf, type RequestContext } from "../../context.js";
+import { userErrorsFrom } from "../../platform/errors.js";
+import { MutationResult, mutationResult } from "../../platform/graphql-types.js";
+import type { CompanyRecord } from "./companies.service.js";
+import { Company } from "./companies.types.js";
+import { findCompanySsoProvider, removeCompanySsoProvider, setCompanySsoProvider, type SsoProviderView } from "./sso-providers.service.js";
+import { CompanySsoProvider, CompanySsoProviderInput, CompanySsoProviderPayload } from "./sso-providers.types.js";
 
 @Resolver(() => Company)
 export class SsoProvidersResolver {

@@ -1,9 +1,9 @@
-import type { Config } from "../../config";
-import type { PrismaClient } from "../../generated/prisma/client";
-import { isUniqueViolation } from "../../platform/db/unique-violation";
-import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors";
-import { isAllowedProviderUrl } from "../../platform/oidc/id-tokens";
-import { recordAudit, type Actor } from "../security/audit.service";
+import type { Config } from "../../config.js";
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import { isUniqueViolation } from "../../platform/db/unique-violation.js";
+import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors.js";
+import { isAllowedProviderUrl } from "../../platform/oidc/id-tokens.js";
+import { recordAudit, type Actor } from "../security/audit.service.js";
 
 /** A company's OIDC identity provider for ENTERPRISE sign-in. */
 export interface SsoProviderView {

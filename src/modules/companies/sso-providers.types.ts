@@ -1,6 +1,6 @@
 import { DateTimeResolver } from "graphql-scalars";
 import { Field, InputType, ObjectType } from "type-graphql";
-import { UserError } from "../../platform/graphql-types";
+import { UserError } from "../../platform/graphql-types.js";
 
 @ObjectType({ description: "A company's own OIDC identity provider: its members sign in with registrationType ENTERPRISE." })
 export class CompanySsoProvider {

@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
-import type { Prisma } from "../../generated/prisma/client";
-import { verifyAgainstDummy, verifyPassword } from "../../platform/crypto";
-import { lockFor } from "../../platform/db/locks";
-import { DomainError, ErrorCode } from "../../platform/errors";
-import { requireRecentProof } from "../auth/recent-proof";
-import { announceEndedSessions, endSessionsIn, type SessionsDeps } from "../auth/sessions.service";
-import { forgetCompany } from "../companies/companies.service";
-import { membershipChanged } from "../companies/memberships.service";
-import { recordAudit, type SessionActor } from "../security/audit.service";
-import { forgetUser } from "../users/users.service";
+import type { Prisma } from "../../generated/prisma/client.js";
+import { verifyAgainstDummy, verifyPassword } from "../../platform/crypto.js";
+import { lockFor } from "../../platform/db/locks.js";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
+import { requireRecentProof } from "../auth/recent-proof.js";
+import { announceEndedSessions, endSessionsIn, type SessionsDeps } from "../auth/sessions.service.js";
+import { forgetCompany } from "../companies/companies.service.js";
+import { membershipChanged } from "../companies/memberships.service.js";
+import { recordAudit, type SessionActor } from "../security/audit.service.js";
+import { forgetUser } from "../users/users.service.js";
 
 export type AccountDeletionDeps = SessionsDeps & { config: { mfa: { stepUpMaxAgeSeconds: number } } };
 

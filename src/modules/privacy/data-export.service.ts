@@ -1,5 +1,5 @@
-import type { PrismaClient } from "../../generated/prisma/client";
-import { userSelect } from "../users/users.service";
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import { userSelect } from "../users/users.service.js";
 
 /** Bumped when the export's shape changes in a way a reader must know about. */
 export const exportFormatVersion = 1;

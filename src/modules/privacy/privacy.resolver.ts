@@ -1,9 +1,9 @@
 import { JSONResolver } from "graphql-scalars";
 import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
-import { actorOf, type RequestContext } from "../../context";
-import { MutationResult, mutationResult } from "../../platform/graphql-types";
-import { deleteAccount } from "./account-deletion.service";
-import { exportUserData, type DataExport } from "./data-export.service";
+import { actorOf, type RequestContext } from "../../context.js";
+import { MutationResult, mutationResult } from "../../platform/graphql-types.js";
+import { deleteAccount } from "./account-deletion.service.js";
+import { exportUserData, type DataExport } from "./data-export.service.js";
 
 @Resolver()
 export class PrivacyResolver {

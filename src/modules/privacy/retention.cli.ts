@@ -1,8 +1,8 @@
 // `npm run jobs:retention`: one run of the data-retention job against the configured database.
-import { loadConfig } from "../../config";
-import { openDatabase } from "../../platform/db/database";
-import { createLogger } from "../../platform/logger";
-import { runRetention } from "./retention.service";
+import { loadConfig } from "../../config.js";
+import { openDatabase } from "../../platform/db/database.js";
+import { createLogger } from "../../platform/logger.js";
+import { runRetention } from "./retention.service.js";
 
 const config = loadConfig();
 const database = await openDatabase(config.database, { logger: createLogger({ level: "warn" }), migrate: true });

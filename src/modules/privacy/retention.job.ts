@@ -1,6 +1,6 @@
-import { startIntervalJob, type IntervalJob } from "../../platform/jobs/interval-job";
-import type { Logger } from "../../platform/logger";
-import { runRetention, type RetentionDeps } from "./retention.service";
+import { startIntervalJob, type IntervalJob } from "../../platform/jobs/interval-job.js";
+import type { Logger } from "../../platform/logger.js";
+import { runRetention, type RetentionDeps } from "./retention.service.js";
 
 /** Runs the retention every `intervalSeconds` (0: never) in this process; each run is advisory-locked. */
 export function startRetentionJob(deps: RetentionDeps & { logger: Logger }, intervalSeconds: number): IntervalJob {

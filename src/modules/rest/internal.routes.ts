@@ -1,12 +1,12 @@
 import { toJson } from "@bufbuild/protobuf";
 import type { FastifyInstance } from "fastify";
-import { ErrorResponseSchema } from "../../generated/proto/user_management/v1/errors_pb";
-import type { AppDeps } from "../../deps";
-import { secretsEqual } from "../../platform/crypto";
-import { DomainError, ErrorCode } from "../../platform/errors";
-import { bearerToken } from "../../platform/tokens";
-import { verifyUsers } from "../users/verification.service";
-import { restFailureOf } from "./rest-errors";
+import { ErrorResponseSchema } from "../../generated/proto/user_management/v1/errors_pb.js";
+import type { AppDeps } from "../../deps.js";
+import { secretsEqual } from "../../platform/crypto.js";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
+import { bearerToken } from "../../platform/tokens/index.js";
+import { verifyUsers } from "../users/verification.service.js";
+import { restFailureOf } from "./rest-errors.js";
 
 /**
  * Routes for the platform's other services, authenticated by a service credential from config

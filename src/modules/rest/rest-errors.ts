@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
-import { ErrorResponseSchema, type ErrorResponse } from "../../generated/proto/user_management/v1/errors_pb";
-import { DomainError, DomainErrors, ErrorCode, type UserErrorShape } from "../../platform/errors";
+import { ErrorResponseSchema, type ErrorResponse } from "../../generated/proto/user_management/v1/errors_pb.js";
+import { DomainError, DomainErrors, ErrorCode, type UserErrorShape } from "../../platform/errors.js";
 
 /** Codes whose HTTP status is not 400 (every other expected problem is the caller's input). */
 const statusOfCode: Partial<Record<string, number>> = {

@@ -1,6 +1,6 @@
 import { fromBinary, fromJson, toBinary, toJson, type DescMessage, type JsonValue, type MessageShape } from "@bufbuild/protobuf";
 import { ScalarType } from "@bufbuild/protobuf";
-import { DomainError, ErrorCode } from "../../platform/errors";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
 
 /** The two wire formats of the REST API: protobuf binary, or the protobuf JSON mapping. */
 export type WireFormat = "protobuf" | "json";

@@ -3,13 +3,13 @@ import {
   UserRegistrationRequest_ProfileDetails_InvestmentProfile as InvestmentProfile,
   UserRegistrationRequest_ProfileDetails_RiskTolerance as RiskTolerance,
   UserRegistrationResponse_VerificationStatus as VerificationStatus,
-} from "../../generated/proto/user_management/v1/registration_pb";
-import { Role, UserProfile_Status, UserProfileSchema, type UserProfile } from "../../generated/proto/user_management/v1/user_context_pb";
-import type { ServiceDeps } from "../../deps";
-import type { Principal } from "../../permissions/principal";
-import { DomainError, ErrorCode } from "../../platform/errors";
-import { findMfaEnabled } from "../auth/mfa.service";
-import { findUsersByIds } from "../users/users.service";
+} from "../../generated/proto/user_management/v1/registration_pb.js";
+import { Role, UserProfile_Status, UserProfileSchema, type UserProfile } from "../../generated/proto/user_management/v1/user_context_pb.js";
+import type { ServiceDeps } from "../../deps.js";
+import type { Principal } from "../../permissions/principal.js";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
+import { findMfaEnabled } from "../auth/mfa.service.js";
+import { findUsersByIds } from "../users/users.service.js";
 
 /** The signed-in user as the seed's UserProfile, with their role and permissions in the session's company. */
 export async function profileOf(deps: ServiceDeps, principal: Principal): Promise<UserProfile> {

@@ -3,8 +3,8 @@ import {
   UserRegistrationRequest_ProfileDetails_RiskTolerance as RiskTolerance,
   UserRegistrationRequest_RegistrationType as RegistrationType,
   type UserRegistrationRequest,
-} from "../../generated/proto/user_management/v1/registration_pb";
-import type { RegisterInput } from "../auth/auth.service";
+} from "../../generated/proto/user_management/v1/registration_pb.js";
+import type { RegisterInput } from "../auth/auth.service.js";
 
 /** The register service's input from the seed's UserRegistrationRequest (enum numbers already checked as known). */
 export function registrationInputOf(message: UserRegistrationRequest): RegisterInput {

@@ -4,16 +4,16 @@ import {
   UserRegistrationRequestSchema,
   UserRegistrationResponse_VerificationStatus as VerificationStatus,
   UserRegistrationResponseSchema,
-} from "../../generated/proto/user_management/v1/registration_pb";
-import { UserProfileSchema } from "../../generated/proto/user_management/v1/user_context_pb";
-import type { AppDeps } from "../../deps";
-import { DomainError, ErrorCode } from "../../platform/errors";
-import { register } from "../auth/auth.service";
-import { ErrorResponseSchema } from "../../generated/proto/user_management/v1/errors_pb";
-import { errorResponse, restFailureOf, type RestFailure } from "./rest-errors";
-import { contentTypes, decodeBody, encodeBody, formatOfContentType, responseFormat, type WireFormat } from "./rest-format";
-import { profileOf } from "./rest-profile";
-import { registrationInputOf } from "./rest-registration";
+} from "../../generated/proto/user_management/v1/registration_pb.js";
+import { UserProfileSchema } from "../../generated/proto/user_management/v1/user_context_pb.js";
+import type { AppDeps } from "../../deps.js";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
+import { register } from "../auth/auth.service.js";
+import { ErrorResponseSchema } from "../../generated/proto/user_management/v1/errors_pb.js";
+import { errorResponse, restFailureOf, type RestFailure } from "./rest-errors.js";
+import { contentTypes, decodeBody, encodeBody, formatOfContentType, responseFormat, type WireFormat } from "./rest-format.js";
+import { profileOf } from "./rest-profile.js";
+import { registrationInputOf } from "./rest-registration.js";
 
 /**
  * The first seed's REST API: `POST /user/register` and `GET /user/profile`, in protobuf or its JSON mapping,

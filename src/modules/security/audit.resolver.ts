@@ -1,9 +1,9 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
-import type { RequestContext } from "../../context";
-import type { UserRecord } from "../users/users.service";
-import { User } from "../users/users.types";
-import { listAuditEvents, type AuditEventRecord } from "./audit.service";
-import { AuditEvent } from "./audit.types";
+import type { RequestContext } from "../../context.js";
+import type { UserRecord } from "../users/users.service.js";
+import { User } from "../users/users.types.js";
+import { listAuditEvents, type AuditEventRecord } from "./audit.service.js";
+import { AuditEvent } from "./audit.types.js";
 
 @Resolver(() => AuditEvent)
 export class AuditResolver {

@@ -1,6 +1,6 @@
-import type { Prisma, PrismaClient } from "../../generated/prisma/client";
-import { DomainError, ErrorCode } from "../../platform/errors";
-import { isUuid } from "../../platform/ids";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
+import { isUuid } from "../../platform/ids.js";
 
 /** Where a request comes from, recorded on sessions, login attempts and audit events. */
 export interface ClientInfo {

@@ -1,6 +1,6 @@
 import { DateTimeResolver, JSONResolver } from "graphql-scalars";
 import { Field, ID, ObjectType } from "type-graphql";
-import { User } from "../users/users.types";
+import { User } from "../users/users.types.js";
 
 @ObjectType({ description: "One state change, as the append-only audit trail recorded it." })
 export class AuditEvent {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assessLogin, networkOf, type LoginHistory, type LoginRiskPolicy } from "./login-risk";
+import { assessLogin, networkOf, type LoginHistory, type LoginRiskPolicy } from "./login-risk.js";
 
 const policy: LoginRiskPolicy = { failedLoginsPerHour: 5, maxActiveSessions: 5, minHistory: 3, usualHourSpread: 2, stepUpPatterns: 2, lockScore: 0.8, lockSeconds: 900 };
 const at = (hour: number) => new Date(Date.UTC(2026, 11, 1, hour, 15));

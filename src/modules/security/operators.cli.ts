@@ -1,8 +1,8 @@
 // `npm run operators -- grant|revoke <email or id>` and `npm run operators -- list`: the database flag of platform operators.
-import { loadConfig } from "../../config";
-import { openDatabase } from "../../platform/db/database";
-import { createLogger } from "../../platform/logger";
-import { listPlatformOperators, setPlatformOperator } from "./operators.service";
+import { loadConfig } from "../../config.js";
+import { openDatabase } from "../../platform/db/database.js";
+import { createLogger } from "../../platform/logger.js";
+import { listPlatformOperators, setPlatformOperator } from "./operators.service.js";
 
 const [command, who] = process.argv.slice(2);
 const usage = "usage: npm run operators -- grant <email or user id> | revoke <email or user id> | list";

@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
-import { actorOf, type RequestContext } from "../../context";
-import { MutationResult, mutationResult } from "../../platform/graphql-types";
-import { revokeUserSessions, suspendUser, unlockUser, unsuspendUser } from "./operators.service";
+import { actorOf, type RequestContext } from "../../context.js";
+import { MutationResult, mutationResult } from "../../platform/graphql-types.js";
+import { revokeUserSessions, suspendUser, unlockUser, unsuspendUser } from "./operators.service.js";
 
 @Resolver()
 export class OperatorsResolver {

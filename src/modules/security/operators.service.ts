@@ -1,10 +1,10 @@
-import type { PrismaClient } from "../../generated/prisma/client";
-import { DomainError, ErrorCode } from "../../platform/errors";
-import { isUuid } from "../../platform/ids";
-import { hasPermission, hasRoleAtLeast } from "../../permissions/roles";
-import { announceEndedSessions, endSessionsIn, type SessionsDeps } from "../auth/sessions.service";
-import { forgetUser } from "../users/users.service";
-import { recordAudit, type Actor } from "./audit.service";
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
+import { isUuid } from "../../platform/ids.js";
+import { hasPermission, hasRoleAtLeast } from "../../permissions/roles.js";
+import { announceEndedSessions, endSessionsIn, type SessionsDeps } from "../auth/sessions.service.js";
+import { forgetUser } from "../users/users.service.js";
+import { recordAudit, type Actor } from "./audit.service.js";
 
 /** Whether the user is a platform operator: listed in PLATFORM_OPERATOR_IDS, or flagged in the database (never by the API). */
 export async function isPlatformOperator(deps: { prisma: PrismaClient; config: { operators: { userIds: string[] } } }, userId: string): Promise<boolean> {

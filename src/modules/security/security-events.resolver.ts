@@ -1,10 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
-import type { RequestContext } from "../../context";
-import { requirePrincipal } from "../../permissions/principal";
-import type { UserRecord } from "../users/users.service";
-import { User } from "../users/users.types";
-import { listSecurityEvents, type SecurityEventRecord } from "./security-events.service";
-import { SecurityEvent } from "./security-events.types";
+import type { RequestContext } from "../../context.js";
+import { requirePrincipal } from "../../permissions/principal.js";
+import type { UserRecord } from "../users/users.service.js";
+import { User } from "../users/users.types.js";
+import { listSecurityEvents, type SecurityEventRecord } from "./security-events.service.js";
+import { SecurityEvent } from "./security-events.types.js";
 
 @Resolver(() => SecurityEvent)
 export class SecurityEventsResolver {

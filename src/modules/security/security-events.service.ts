@@ -1,8 +1,8 @@
-import type { PrismaClient } from "../../generated/prisma/client";
-import { DomainError, ErrorCode } from "../../platform/errors";
-import { isUuid } from "../../platform/ids";
-import type { ClientInfo } from "./audit.service";
-import { assessLogin, type LoginHistory, type LoginRisk, type LoginRiskPolicy } from "./login-risk";
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
+import { isUuid } from "../../platform/ids.js";
+import type { ClientInfo } from "./audit.service.js";
+import { assessLogin, type LoginHistory, type LoginRisk, type LoginRiskPolicy } from "./login-risk.js";
 
 export interface SecurityEventsDeps {
   prisma: PrismaClient;

@@ -1,6 +1,6 @@
 import { DateTimeResolver } from "graphql-scalars";
 import { Field, Float, ID, ObjectType } from "type-graphql";
-import { User } from "../users/users.types";
+import { User } from "../users/users.types.js";
 
 @ObjectType({ description: "A sign-in that showed suspicious patterns, and what was done about it." })
 export class SecurityEvent {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { prorate } from "./proration";
-import { periodEnd } from "./tiers";
+import { prorate } from "./proration.js";
+import { periodEnd } from "./tiers.js";
 
 const utc = (iso: string) => new Date(`${iso}Z`);
 const march = { periodStart: utc("2026-03-01T00:00:00"), periodEnd: utc("2026-04-01T00:00:00") }; // 31 days

@@ -1,8 +1,8 @@
 // `npm run jobs:rollover`: ends the subscription periods that are over, once, against the configured database.
-import { loadConfig } from "../../config";
-import { closeDependencies, openDependencies } from "../../deps";
-import { createLogger } from "../../platform/logger";
-import { runSubscriptionRollover } from "./rollover";
+import { loadConfig } from "../../config.js";
+import { closeDependencies, openDependencies } from "../../deps.js";
+import { createLogger } from "../../platform/logger.js";
+import { runSubscriptionRollover } from "./rollover.js";
 
 const config = loadConfig();
 const deps = await openDependencies(config, createLogger({ level: "warn" }));

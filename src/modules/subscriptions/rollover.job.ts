@@ -1,7 +1,7 @@
-import { startIntervalJob, type IntervalJob } from "../../platform/jobs/interval-job";
-import type { Logger } from "../../platform/logger";
-import { runSubscriptionRollover, type RolloverSettings } from "./rollover";
-import type { SubscriptionsDeps } from "./subscriptions.service";
+import { startIntervalJob, type IntervalJob } from "../../platform/jobs/interval-job.js";
+import type { Logger } from "../../platform/logger.js";
+import { runSubscriptionRollover, type RolloverSettings } from "./rollover.js";
+import type { SubscriptionsDeps } from "./subscriptions.service.js";
 
 /** Runs the rollover every `intervalSeconds` (0: never) in this process; each subscription is locked while handled. */
 export function startSubscriptionRolloverJob(deps: SubscriptionsDeps, settings: RolloverSettings & { intervalSeconds: number }, logger: Logger): IntervalJob {

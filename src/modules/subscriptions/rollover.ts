@@ -1,11 +1,11 @@
-import type { Prisma } from "../../generated/prisma/client";
-import type { BillingCycle, SubscriptionTier } from "../../generated/prisma/enums";
-import { lockFor } from "../../platform/db/locks";
-import { PaymentUnavailableError, type PaymentRequest } from "../../platform/payments/payment-provider";
-import { recordAudit } from "../security/audit.service";
-import { enqueueSubscriptionChanged } from "./subscription-events";
-import { subscriptionSelect, type SubscriptionRecord, type SubscriptionsDeps } from "./subscriptions.service";
-import { periodEnd, priceOf } from "./tiers";
+import type { Prisma } from "../../generated/prisma/client.js";
+import type { BillingCycle, SubscriptionTier } from "../../generated/prisma/enums.js";
+import { lockFor } from "../../platform/db/locks.js";
+import { PaymentUnavailableError, type PaymentRequest } from "../../platform/payments/payment-provider.js";
+import { recordAudit } from "../security/audit.service.js";
+import { enqueueSubscriptionChanged } from "./subscription-events.js";
+import { subscriptionSelect, type SubscriptionRecord, type SubscriptionsDeps } from "./subscriptions.service.js";
+import { periodEnd, priceOf } from "./tiers.js";
 
 type Tx = Prisma.TransactionClient;
 

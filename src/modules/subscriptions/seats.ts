@@ -1,7 +1,7 @@
-import type { Prisma } from "../../generated/prisma/client";
-import type { Config } from "../../config";
-import { DomainError, ErrorCode } from "../../platform/errors";
-import { compareTiers, seatsOf } from "./tiers";
+import type { Prisma } from "../../generated/prisma/client.js";
+import type { Config } from "../../config.js";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
+import { compareTiers, seatsOf } from "./tiers.js";
 
 export type BillingConfig = Config["billing"];
 

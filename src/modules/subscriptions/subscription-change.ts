@@ -1,7 +1,7 @@
-import type { SubscriptionTier } from "../../permissions/principal";
-import { DomainError, ErrorCode } from "../../platform/errors";
-import { prorate, type InvoiceLine } from "./proration";
-import { compareTiers, periodEnd, priceOf, seatsOf, type BillingCycle } from "./tiers";
+import type { SubscriptionTier } from "../../permissions/principal.js";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
+import { prorate, type InvoiceLine } from "./proration.js";
+import { compareTiers, periodEnd, priceOf, seatsOf, type BillingCycle } from "./tiers.js";
 
 export type SubscriptionAction = "UPGRADE" | "DOWNGRADE" | "CANCEL" | "REACTIVATE";
 export type SubscriptionStatus = "ACTIVE" | "CANCELED" | "PAST_DUE" | "EXPIRED";

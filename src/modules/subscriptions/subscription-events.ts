@@ -1,14 +1,14 @@
 import { create, toBinary } from "@bufbuild/protobuf";
-import type { Prisma } from "../../generated/prisma/client";
+import type { Prisma } from "../../generated/prisma/client.js";
 import {
   SubscriptionInfo_BillingCycle,
   SubscriptionInfo_Status,
   SubscriptionInfoSchema,
   SubscriptionTier,
-} from "../../generated/proto/user_management/v1/subscription_pb";
-import { enqueueOutboxEvent, outboxEnvelope } from "../../platform/outbox/enqueue";
-import type { Actor } from "../security/audit.service";
-import { featuresOf, seatsOf } from "./tiers";
+} from "../../generated/proto/user_management/v1/subscription_pb.js";
+import { enqueueOutboxEvent, outboxEnvelope } from "../../platform/outbox/enqueue.js";
+import type { Actor } from "../security/audit.service.js";
+import { featuresOf, seatsOf } from "./tiers.js";
 
 /** Topic of every subscription change on the event stream (README: Event stream). */
 export const subscriptionChangedTopic = "subscription.changed";

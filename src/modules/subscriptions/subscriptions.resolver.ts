@@ -1,12 +1,12 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { actorOf, type RequestContext } from "../../context";
-import { userErrorsFrom } from "../../platform/errors";
-import { Company } from "../companies/companies.types";
-import type { CompanyRecord } from "../companies/companies.service";
-import { countMembers } from "../companies/memberships.service";
-import { ChangeSubscriptionInput, Invoice, SubscriptionInfo, SubscriptionPayload, SubscriptionTier } from "./subscriptions.types";
-import { changeSubscription, listInvoices, type InvoiceRecord, type SubscriptionView } from "./subscriptions.service";
-import { featuresOf } from "./tiers";
+import { actorOf, type RequestContext } from "../../context.js";
+import { userErrorsFrom } from "../../platform/errors.js";
+import { Company } from "../companies/companies.types.js";
+import type { CompanyRecord } from "../companies/companies.service.js";
+import { countMembers } from "../companies/memberships.service.js";
+import { ChangeSubscriptionInput, Invoice, SubscriptionInfo, SubscriptionPayload, SubscriptionTier } from "./subscriptions.types.js";
+import { changeSubscription, listInvoices, type InvoiceRecord, type SubscriptionView } from "./subscriptions.service.js";
+import { featuresOf } from "./tiers.js";
 
 @Resolver()
 export class SubscriptionsResolver {

@@ -1,17 +1,17 @@
-import type { Config } from "../../config";
-import type { Prisma, PrismaClient } from "../../generated/prisma/client";
-import { hasPermission } from "../../permissions/roles";
-import { lockFor } from "../../platform/db/locks";
-import { DomainError, ErrorCode } from "../../platform/errors";
-import { distinctUuids } from "../../platform/ids";
-import type { Logger } from "../../platform/logger";
-import { PaymentUnavailableError, type PaymentOutcome, type PaymentProvider, type PaymentRequest } from "../../platform/payments/payment-provider";
-import type { SessionGuard } from "../auth/session-guard";
-import { recordAudit, type Actor } from "../security/audit.service";
-import type { InvoiceLine } from "./proration";
-import { planChange, type ChangeRequest, type PlannedChange, type SubscriptionState } from "./subscription-change";
-import { enqueueSubscriptionChanged } from "./subscription-events";
-import { featuresOf, seatsOf, type Feature } from "./tiers";
+import type { Config } from "../../config.js";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import { hasPermission } from "../../permissions/roles.js";
+import { lockFor } from "../../platform/db/locks.js";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
+import { distinctUuids } from "../../platform/ids.js";
+import type { Logger } from "../../platform/logger.js";
+import { PaymentUnavailableError, type PaymentOutcome, type PaymentProvider, type PaymentRequest } from "../../platform/payments/payment-provider.js";
+import type { SessionGuard } from "../auth/session-guard.js";
+import { recordAudit, type Actor } from "../security/audit.service.js";
+import type { InvoiceLine } from "./proration.js";
+import { planChange, type ChangeRequest, type PlannedChange, type SubscriptionState } from "./subscription-change.js";
+import { enqueueSubscriptionChanged } from "./subscription-events.js";
+import { featuresOf, seatsOf, type Feature } from "./tiers.js";
 
 export interface SubscriptionsDeps {
   prisma: PrismaClient;

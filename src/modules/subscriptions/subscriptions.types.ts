@@ -1,7 +1,7 @@
 import { DateTimeResolver } from "graphql-scalars";
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
-import { BillingCycle, InvoiceStatus, SubscriptionStatus, SubscriptionTier } from "../../generated/prisma/enums";
-import { UserError } from "../../platform/graphql-types";
+import { BillingCycle, InvoiceStatus, SubscriptionStatus, SubscriptionTier } from "../../generated/prisma/enums.js";
+import { UserError } from "../../platform/graphql-types.js";
 
 registerEnumType(SubscriptionTier, { name: "SubscriptionTier" });
 registerEnumType(SubscriptionStatus, { name: "SubscriptionStatus" });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareTiers, featuresOf, tierHasFeature } from "./tiers";
+import { compareTiers, featuresOf, tierHasFeature } from "./tiers.js";
 
 describe("subscription tiers", () => {
   it("lists the seed's features for each tier", () => {

@@ -1,4 +1,4 @@
-import type { SubscriptionTier } from "../../permissions/principal";
+import type { SubscriptionTier } from "../../permissions/principal.js";
 
 export const subscriptionTiers = ["FREE", "PRO", "ENTERPRISE"] as const satisfies readonly SubscriptionTier[];
 

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
-import { findMfaEnabled } from "../auth/mfa.service";
-import { findUsersByIds, type UserRecord, type UsersDeps } from "./users.service";
+import { findMfaEnabled } from "../auth/mfa.service.js";
+import { findUsersByIds, type UserRecord, type UsersDeps } from "./users.service.js";
 
 /** Per-request loaders: every user lookup in one tick becomes one query. */
 export function createUserLoaders(deps: UsersDeps) {

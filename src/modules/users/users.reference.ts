@@ -1,5 +1,5 @@
-import type { RequestContext } from "../../context";
-import type { UserRecord } from "./users.service";
+import type { RequestContext } from "../../context.js";
+import type { UserRecord } from "./users.service.js";
 
 /** Resolves `User` representations sent by the gateway; batched through the request's loader. */
 export const userReference = {

@@ -1,12 +1,12 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { actorOf, type RequestContext } from "../../context";
-import { requirePrincipal } from "../../permissions/principal";
-import { userErrorsFrom } from "../../platform/errors";
-import { Company, Membership } from "../companies/companies.types";
-import type { CompanyRecord } from "../companies/companies.service";
-import type { MembershipRecord } from "../companies/memberships.service";
-import { updateProfile, type UserRecord } from "./users.service";
-import { UpdateProfileInput, User, UserPayload } from "./users.types";
+import { actorOf, type RequestContext } from "../../context.js";
+import { requirePrincipal } from "../../permissions/principal.js";
+import { userErrorsFrom } from "../../platform/errors.js";
+import { Company, Membership } from "../companies/companies.types.js";
+import type { CompanyRecord } from "../companies/companies.service.js";
+import type { MembershipRecord } from "../companies/memberships.service.js";
+import { updateProfile, type UserRecord } from "./users.service.js";
+import { UpdateProfileInput, User, UserPayload } from "./users.types.js";
 
 @Resolver(() => User)
 export class UsersResolver {

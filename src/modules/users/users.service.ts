@@ -1,10 +1,10 @@
-import type { Prisma, PrismaClient } from "../../generated/prisma/client";
-import type { InvestmentProfile, RiskTolerance } from "../../generated/prisma/enums";
-import type { Cache } from "../../platform/cache/cache";
-import { readThrough } from "../../platform/cache/read-through";
-import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors";
-import { distinctUuids, inRequestedOrder } from "../../platform/ids";
-import { recordAudit, type Actor } from "../security/audit.service";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import type { InvestmentProfile, RiskTolerance } from "../../generated/prisma/enums.js";
+import type { Cache } from "../../platform/cache/cache.js";
+import { readThrough } from "../../platform/cache/read-through.js";
+import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors.js";
+import { distinctUuids, inRequestedOrder } from "../../platform/ids.js";
+import { recordAudit, type Actor } from "../security/audit.service.js";
 
 /** The columns the API may show; the password hash and security counters never leave the service. */
 export const userSelect = {

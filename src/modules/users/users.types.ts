@@ -1,7 +1,7 @@
 import { DateTimeResolver, EmailAddressResolver } from "graphql-scalars";
 import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
-import { UserError } from "../../platform/graphql-types";
-import { InvestmentProfile, RegistrationType, RiskTolerance, UserStatus, VerificationStatus } from "../../generated/prisma/enums";
+import { UserError } from "../../platform/graphql-types.js";
+import { InvestmentProfile, RegistrationType, RiskTolerance, UserStatus, VerificationStatus } from "../../generated/prisma/enums.js";
 
 registerEnumType(UserStatus, { name: "UserStatus" });
 registerEnumType(VerificationStatus, { name: "VerificationStatus" });

@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
-import type { RequestContext } from "../../context";
-import { verifyUsers, type BatchVerification } from "./verification.service";
-import { BatchVerificationResult } from "./verification.types";
+import type { RequestContext } from "../../context.js";
+import { verifyUsers, type BatchVerification } from "./verification.service.js";
+import { BatchVerificationResult } from "./verification.types.js";
 
 @Resolver()
 export class VerificationResolver {

@@ -1,7 +1,7 @@
-import type { PrismaClient } from "../../generated/prisma/client";
-import type { UserStatus, VerificationStatus } from "../../generated/prisma/enums";
-import { DomainError, ErrorCode } from "../../platform/errors";
-import { isUuid } from "../../platform/ids";
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import type { UserStatus, VerificationStatus } from "../../generated/prisma/enums.js";
+import { DomainError, ErrorCode } from "../../platform/errors.js";
+import { isUuid } from "../../platform/ids.js";
 
 /** One user as the seed's batch_user_verification answers it; `completed: false` when the budget ran out first. */
 export interface UserVerificationRecord {

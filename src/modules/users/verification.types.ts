@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from "type-graphql";
-import { UserStatus, VerificationStatus } from "../../generated/prisma/enums";
+import { UserStatus, VerificationStatus } from "../../generated/prisma/enums.js";
 
 @ObjectType({ description: "One user of a batch verification; fields are null when the user is unknown, not a member, or not completed." })
 export class UserVerification {

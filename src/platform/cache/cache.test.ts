@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createLogger } from "../logger";
-import { createCache, type Cache, type CacheOptions } from "./cache";
+import { createLogger } from "../logger.js";
+import { createCache, type Cache, type CacheOptions } from "./cache.js";
 
 const redisUrl = process.env.REDIS_URL;
 const logger = createLogger({ level: "silent" });

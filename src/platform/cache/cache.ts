@@ -1,6 +1,6 @@
-import type { Logger } from "../logger";
-import { createLocalCache } from "./local-cache";
-import { createRedisCache } from "./redis-cache";
+import type { Logger } from "../logger.js";
+import { createLocalCache } from "./local-cache.js";
+import { createRedisCache } from "./redis-cache.js";
 
 export type CacheHealth = "ok" | "unavailable" | "disabled";
 export type MessageHandler = (message: string) => void | Promise<void>;

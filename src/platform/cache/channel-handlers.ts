@@ -1,5 +1,5 @@
-import type { Logger } from "../logger";
-import type { MessageHandler } from "./cache";
+import type { Logger } from "../logger.js";
+import type { MessageHandler } from "./cache.js";
 
 interface Entry {
   handler: MessageHandler;

@@ -1,8 +1,8 @@
-import type { Logger } from "../logger";
-import type { Cache } from "./cache";
-import { checkChannel, toJson, ttlToMs } from "./cache-input";
-import { ChannelHandlers } from "./channel-handlers";
-import { LocalStore } from "./local-store";
+import type { Logger } from "../logger.js";
+import type { Cache } from "./cache.js";
+import { checkChannel, toJson, ttlToMs } from "./cache-input.js";
+import { ChannelHandlers } from "./channel-handlers.js";
+import { LocalStore } from "./local-store.js";
 
 /** The cache without Redis: the LRU alone, and pub/sub delivered inside this process. */
 export function createLocalCache(options: { logger: Logger; lruMaxEntries: number }): Cache {

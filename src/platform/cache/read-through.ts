@@ -1,4 +1,4 @@
-import type { Cache } from "./cache";
+import type { Cache } from "./cache.js";
 
 export interface ReadThroughOptions<Row> {
   /** Key prefix, e.g. "user:"; the row's id follows it. */

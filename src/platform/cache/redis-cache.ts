@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis, type RedisOptions } from "ioredis";
-import type { Logger } from "../logger";
-import type { Cache, CacheHealth, MessageHandler } from "./cache";
-import { checkChannel, reservedChannelPrefix, toJson, ttlToMs } from "./cache-input";
-import { ChannelHandlers } from "./channel-handlers";
-import { LocalStore } from "./local-store";
+import type { Logger } from "../logger.js";
+import type { Cache, CacheHealth, MessageHandler } from "./cache.js";
+import { checkChannel, reservedChannelPrefix, toJson, ttlToMs } from "./cache-input.js";
+import { ChannelHandlers } from "./channel-handlers.js";
+import { LocalStore } from "./local-store.js";
 
 export interface RedisCacheOptions {
   url: string;

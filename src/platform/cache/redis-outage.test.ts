@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { redisServerAvailable, startPrivateRedis, type PrivateRedis } from "../../../test/support/redis";
-import { createLogger } from "../logger";
-import { createCache, type Cache } from "./cache";
+import { redisServerAvailable, startPrivateRedis, type PrivateRedis } from "../../../test/support/redis.js";
+import { createLogger } from "../logger.js";
+import { createCache, type Cache } from "./cache.js";
 
 // A private redis-server on its own port: this test stops it, which it must never do to the shared one.
 describe.runIf(redisServerAvailable)("cache through a Redis outage", () => {

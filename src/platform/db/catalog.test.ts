@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Catalog, compareCatalogs } from "./catalog";
+import { type Catalog, compareCatalogs } from "./catalog.js";
 
 const usersCatalog = (): Catalog =>
   new Map([

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from "./sql-executor";
+import type { SqlExecutor } from "./sql-executor.js";
 
 /** A database schema flattened to `"<kind> <name>"` → definition, so two databases compare entry by entry. */
 export type Catalog = Map<string, string>;

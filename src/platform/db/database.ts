@@ -3,11 +3,11 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import type { Config } from "../../config";
-import { PrismaClient } from "../../generated/prisma/client";
-import type { Logger } from "../logger";
-import { applyMigrations, readMigrations } from "./migrations";
-import { pgExecutor, pgliteExecutor } from "./sql-executor";
+import type { Config } from "../../config.js";
+import { PrismaClient } from "../../generated/prisma/client.js";
+import type { Logger } from "../logger.js";
+import { applyMigrations, readMigrations } from "./migrations.js";
+import { pgExecutor, pgliteExecutor } from "./sql-executor.js";
 
 export type QueryListener = (sql: string, durationMs: number) => void;
 

@@ -1,7 +1,7 @@
 // Offline, no engine binary: Prisma's Wasm schema engine replays the migrations into an in-memory PGlite shadow database and diffs that against prisma/schema.prisma.
 import path from "node:path";
-import { migrationsDirectory } from "./migrations";
-import { writeNextMigration } from "./next-migration";
+import { migrationsDirectory } from "./migrations.js";
+import { writeNextMigration } from "./next-migration.js";
 
 const name = process.argv.slice(2).join(" ").trim();
 if (!name) {

@@ -1,4 +1,4 @@
-import type { Prisma } from "../../generated/prisma/client";
+import type { Prisma } from "../../generated/prisma/client.js";
 
 /**
  * Holds a transaction-scoped PostgreSQL advisory lock on `key` until the transaction ends, so writers of

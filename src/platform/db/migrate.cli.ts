@@ -1,6 +1,6 @@
 // `npm run db:migrate`: applies prisma/migrations to DATABASE_URL, or to the embedded PGlite directory.
-import { loadConfig } from "../../config";
-import { migrateDatabase } from "./database";
+import { loadConfig } from "../../config.js";
+import { migrateDatabase } from "./database.js";
 
 try {
   const { database } = loadConfig();

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { checksumMatches, migrationChecksum, readMigrations } from "./migrations";
+import { checksumMatches, migrationChecksum, readMigrations } from "./migrations.js";
 
 describe("migrationChecksum", () => {
   it("is Prisma Migrate's checksum: the zero-padded hex SHA-256 of the script", () => {

@@ -2,8 +2,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Logger } from "../logger";
-import type { SqlExecutor } from "./sql-executor";
+import type { Logger } from "../logger.js";
+import type { SqlExecutor } from "./sql-executor.js";
 
 /** `prisma/migrations` of this project. */
 export const migrationsDirectory = fileURLToPath(new URL("../../../prisma/migrations", import.meta.url));

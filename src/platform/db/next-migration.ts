@@ -1,8 +1,8 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { readMigrations } from "./migrations";
-import { diffMigrationsToSchema } from "./schema-engine";
+import { readMigrations } from "./migrations.js";
+import { diffMigrationsToSchema } from "./schema-engine.js";
 
 /** `prisma/schema.prisma` of this project. */
 export const schemaFile = fileURLToPath(new URL("../../../prisma/schema.prisma", import.meta.url));

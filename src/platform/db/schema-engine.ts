@@ -6,7 +6,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import * as engineRuntime from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import type { Migration } from "./migrations";
+import type { Migration } from "./migrations.js";
 
 type SchemaEngine = engineRuntime.SchemaEngine;
 

@@ -1,7 +1,7 @@
 import { createSocket } from "node:dgram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDnsServer, type TestDnsServer } from "../../../test/support/dns-server";
-import { createTxtLookup, DnsLookupError } from "./txt-records";
+import { startDnsServer, type TestDnsServer } from "../../../test/support/dns-server.js";
+import { createTxtLookup, DnsLookupError } from "./txt-records.js";
 
 describe("createTxtLookup", () => {
   let dns: TestDnsServer;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createLogger } from "../logger";
-import { startIntervalJob } from "./interval-job";
+import { createLogger } from "../logger.js";
+import { startIntervalJob } from "./interval-job.js";
 
 const logger = createLogger({ level: "silent" });
 

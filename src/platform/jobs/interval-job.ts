@@ -1,4 +1,4 @@
-import type { Logger } from "../logger";
+import type { Logger } from "../logger.js";
 
 export interface IntervalJob {
   /** Stops the timer and waits for a run in progress, so the database can close after it. */

@@ -3,9 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { simpleParser } from "mailparser";
 import { describe, expect, it } from "vitest";
-import { startSmtpSink } from "../../../test/support/smtp-sink";
-import { createLogger } from "../logger";
-import { createMailer, type MailMessage } from "./mailer";
+import { startSmtpSink } from "../../../test/support/smtp-sink.js";
+import { createLogger } from "../logger.js";
+import { createMailer, type MailMessage } from "./mailer.js";
 
 const from = "Trading Platform <no-reply@localhost>";
 const secret = "invitation code 7Q4-XK9-PLM2";

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createTransport } from "nodemailer";
-import type { Logger } from "../logger";
+import type { Logger } from "../logger.js";
 
 /** One outgoing message; `text` and `html` carry secrets (codes, tokens) and are never logged. */
 export interface MailMessage {

@@ -1,5 +1,5 @@
-import type { PrismaClient } from "../../generated/prisma/client";
-import type { Logger } from "../logger";
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import type { Logger } from "../logger.js";
 
 export interface OutboxBacklogOptions {
   prisma: PrismaClient;

@@ -1,7 +1,7 @@
 import { create, toBinary } from "@bufbuild/protobuf";
-import type { Prisma } from "../../generated/prisma/client";
-import { AuthProcessingEnvelopeSchema } from "../../generated/proto/user_management/v1/envelope_pb";
-import { lockFor } from "../db/locks";
+import type { Prisma } from "../../generated/prisma/client.js";
+import { AuthProcessingEnvelopeSchema } from "../../generated/proto/user_management/v1/envelope_pb.js";
+import { lockFor } from "../db/locks.js";
 
 /** `service_source` of every envelope this service writes. */
 export const outboxServiceSource = "user-management";

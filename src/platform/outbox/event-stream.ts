@@ -1,7 +1,7 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { Redis } from "ioredis";
-import { AuthProcessingEnvelopeSchema } from "../../generated/proto/user_management/v1/envelope_pb";
-import type { Logger } from "../logger";
+import { AuthProcessingEnvelopeSchema } from "../../generated/proto/user_management/v1/envelope_pb.js";
+import type { Logger } from "../logger.js";
 
 /** The Redis Stream every outbox event is appended to. */
 export function eventStreamKey(namespace: string): string {

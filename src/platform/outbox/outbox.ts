@@ -1,8 +1,8 @@
-import type { Config } from "../../config";
-import type { PrismaClient } from "../../generated/prisma/client";
-import type { Logger } from "../logger";
-import { watchOutboxBacklog } from "./backlog";
-import { startOutboxPublisher } from "./publisher";
+import type { Config } from "../../config.js";
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import type { Logger } from "../logger.js";
+import { watchOutboxBacklog } from "./backlog.js";
+import { startOutboxPublisher } from "./publisher.js";
 
 /** The outbox's background work in this process; stopped before the database closes. */
 export interface OutboxWorker {

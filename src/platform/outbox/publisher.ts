@@ -1,7 +1,7 @@
-import type { PrismaClient } from "../../generated/prisma/client";
-import { tryLockFor } from "../db/locks";
-import type { Logger } from "../logger";
-import { openEventStream, type AppendResult } from "./event-stream";
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import { tryLockFor } from "../db/locks.js";
+import type { Logger } from "../logger.js";
+import { openEventStream, type AppendResult } from "./event-stream.js";
 
 export interface OutboxPublisherOptions {
   prisma: PrismaClient;

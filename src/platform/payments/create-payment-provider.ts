@@ -1,8 +1,8 @@
-import type { Logger } from "../logger";
-import { createDevelopmentPaymentProvider } from "./development-payment-provider";
-import { createHttpPaymentProvider } from "./http-payment-provider";
-import type { PaymentProvider } from "./payment-provider";
-import { TestPaymentProvider } from "./test-payment-provider";
+import type { Logger } from "../logger.js";
+import { createDevelopmentPaymentProvider } from "./development-payment-provider.js";
+import { createHttpPaymentProvider } from "./http-payment-provider.js";
+import type { PaymentProvider } from "./payment-provider.js";
+import { TestPaymentProvider } from "./test-payment-provider.js";
 
 /** `config.payments`: which provider takes charges, and how the HTTP one reaches its API. */
 export interface PaymentSettings {

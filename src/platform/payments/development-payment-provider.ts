@@ -1,5 +1,5 @@
-import type { Logger } from "../logger";
-import type { PaymentProvider } from "./payment-provider";
+import type { Logger } from "../logger.js";
+import type { PaymentProvider } from "./payment-provider.js";
 
 /** Approves every charge and refund without moving money, logging one line each: for `npm start` and local work. */
 export function createDevelopmentPaymentProvider(logger: Logger): PaymentProvider {

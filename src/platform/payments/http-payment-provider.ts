@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Logger } from "../logger";
-import { CircuitBreaker } from "./circuit-breaker";
-import { PaymentUnavailableError, type PaymentOutcome, type PaymentProvider, type PaymentRequest } from "./payment-provider";
+import type { Logger } from "../logger.js";
+import { CircuitBreaker } from "./circuit-breaker.js";
+import { PaymentUnavailableError, type PaymentOutcome, type PaymentProvider, type PaymentRequest } from "./payment-provider.js";
 
 export interface HttpPaymentProviderOptions {
   /** The provider's API root, e.g. https://api.payments.example; requests go to <baseUrl>/v1/charges and /v1/refunds. */

@@ -1,4 +1,4 @@
-import { PaymentUnavailableError, type PaymentOutcome, type PaymentProvider, type PaymentRequest } from "./payment-provider";
+import { PaymentUnavailableError, type PaymentOutcome, type PaymentProvider, type PaymentRequest } from "./payment-provider.js";
 
 export type RefundRequest = PaymentRequest & { providerReference: string };
 

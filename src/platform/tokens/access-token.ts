@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import { LRUCache } from "lru-cache";
-import { SubscriptionTier } from "../../generated/proto/user_management/v1/subscription_pb";
-import { Role } from "../../generated/proto/user_management/v1/user_context_pb";
-import { BugError } from "../errors";
-import { AccessTokenError } from "./access-token-error";
-import { type Clock, systemClock, unixSeconds } from "./clock";
-import type { KeyRing } from "./key-ring";
-import { decodePbClaims, encodePbClaims } from "./pb-claims";
+import { SubscriptionTier } from "../../generated/proto/user_management/v1/subscription_pb.js";
+import { Role } from "../../generated/proto/user_management/v1/user_context_pb.js";
+import { BugError } from "../errors.js";
+import { AccessTokenError } from "./access-token-error.js";
+import { type Clock, systemClock, unixSeconds } from "./clock.js";
+import type { KeyRing } from "./key-ring.js";
+import { decodePbClaims, encodePbClaims } from "./pb-claims.js";
 
 export type RoleName = Exclude<keyof typeof Role, "ROLE_UNSPECIFIED">;
 export type TierName = keyof typeof SubscriptionTier;

@@ -1,11 +1,11 @@
-import type { Prisma, PrismaClient } from "../../generated/prisma/client";
-import { lockFor } from "../db/locks";
-import type { Logger } from "../logger";
-import type { SecretBox } from "../secret-box";
-import { type Clock, systemClock } from "./clock";
-import type { KeyStore } from "./key-store";
-import { signerAt } from "./key-schedule";
-import { generateSigningKey, importSigningKey, type StoredSigningKey } from "./signing-keys";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import { lockFor } from "../db/locks.js";
+import type { Logger } from "../logger.js";
+import type { SecretBox } from "../secret-box.js";
+import { type Clock, systemClock } from "./clock.js";
+import type { KeyStore } from "./key-store.js";
+import { signerAt } from "./key-schedule.js";
+import { generateSigningKey, importSigningKey, type StoredSigningKey } from "./signing-keys.js";
 
 export interface DatabaseKeyStoreOptions {
   prisma: PrismaClient;

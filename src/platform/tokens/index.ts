@@ -1,4 +1,4 @@
-export { AccessTokenError, type AccessTokenRejection } from "./access-token-error";
+export { AccessTokenError, type AccessTokenRejection } from "./access-token-error.js";
 export {
   ACCESS_TOKEN_TYPE,
   createTokenService,
@@ -9,12 +9,12 @@ export {
   type TokenService,
   type TokenServiceOptions,
   type VerifiedAccessToken,
-} from "./access-token";
-export { bearerToken } from "./bearer";
-export { type Clock, systemClock } from "./clock";
-export { databaseKeyStore, type DatabaseKeyStoreOptions } from "./database-key-store";
-export { jwksCacheControl, jwksDocument, type Jwks } from "./jwks";
-export { createKeyRing, type KeyRing, type KeyRingOptions } from "./key-ring";
+} from "./access-token.js";
+export { bearerToken } from "./bearer.js";
+export { type Clock, systemClock } from "./clock.js";
+export { databaseKeyStore, type DatabaseKeyStoreOptions } from "./database-key-store.js";
+export { jwksCacheControl, jwksDocument, type Jwks } from "./jwks.js";
+export { createKeyRing, type KeyRing, type KeyRingOptions } from "./key-ring.js";
 export {
   announceSigningKeysChanged,
   keepKeyRingCurrent,
@@ -22,8 +22,8 @@ export {
   signingKeysChannel,
   withdrawSigningKey,
   type SigningKeysChanged,
-} from "./key-rotation";
-export { configuredKeyStore, memoryKeyStore, type KeyStore } from "./key-store";
-export { signingKeyStore } from "./key-store-from-config";
-export { decodePbClaims, encodePbClaims } from "./pb-claims";
-export { generateSigningKey, parseConfiguredSigningKeys, type PublicSigningJwk, type StoredSigningKey } from "./signing-keys";
+} from "./key-rotation.js";
+export { configuredKeyStore, memoryKeyStore, type KeyStore } from "./key-store.js";
+export { signingKeyStore } from "./key-store-from-config.js";
+export { decodePbClaims, encodePbClaims } from "./pb-claims.js";
+export { generateSigningKey, parseConfiguredSigningKeys, type PublicSigningJwk, type StoredSigningKey } from "./signing-keys.js";

@@ -1,5 +1,5 @@
-import type { KeyRing } from "./key-ring";
-import type { PublicSigningJwk } from "./signing-keys";
+import type { KeyRing } from "./key-ring.js";
+import type { PublicSigningJwk } from "./signing-keys.js";
 
 export interface Jwks {
   keys: PublicSigningJwk[];

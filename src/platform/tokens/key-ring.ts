@@ -1,9 +1,9 @@
 import type { CryptoKey } from "jose";
-import type { Logger } from "../logger";
-import { type Clock, systemClock } from "./clock";
-import { acceptedAt, scheduleKeys, type ScheduledKey, signerAt } from "./key-schedule";
-import type { KeyStore } from "./key-store";
-import { importSigningKey, type PublicSigningJwk, type SigningKey } from "./signing-keys";
+import type { Logger } from "../logger.js";
+import { type Clock, systemClock } from "./clock.js";
+import { acceptedAt, scheduleKeys, type ScheduledKey, signerAt } from "./key-schedule.js";
+import type { KeyStore } from "./key-store.js";
+import { importSigningKey, type PublicSigningJwk, type SigningKey } from "./signing-keys.js";
 
 /**
  * The signing keys in memory, read from a store and reloaded when it changes. The key activated last

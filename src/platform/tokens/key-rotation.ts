@@ -1,9 +1,9 @@
-import type { Cache } from "../cache/cache";
-import type { Logger } from "../logger";
-import { type Clock, systemClock } from "./clock";
-import type { KeyRing } from "./key-ring";
-import type { KeyStore } from "./key-store";
-import { generateSigningKey } from "./signing-keys";
+import type { Cache } from "../cache/cache.js";
+import type { Logger } from "../logger.js";
+import { type Clock, systemClock } from "./clock.js";
+import type { KeyRing } from "./key-ring.js";
+import type { KeyStore } from "./key-store.js";
+import { generateSigningKey } from "./signing-keys.js";
 
 /** The channel key-set changes are announced on; every replica reloads its ring on a message. */
 export const signingKeysChannel = "tokens:signing-keys";

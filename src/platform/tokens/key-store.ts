@@ -1,6 +1,6 @@
-import { type Clock, systemClock } from "./clock";
-import { signerAt } from "./key-schedule";
-import { generateSigningKey, parseConfiguredSigningKeys, type StoredSigningKey } from "./signing-keys";
+import { type Clock, systemClock } from "./clock.js";
+import { signerAt } from "./key-schedule.js";
+import { generateSigningKey, parseConfiguredSigningKeys, type StoredSigningKey } from "./signing-keys.js";
 
 /** Where a key ring's keys live. */
 export interface KeyStore {

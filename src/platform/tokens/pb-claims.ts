@@ -1,6 +1,6 @@
 import { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
-import { type JWTClaims, JWTClaimsSchema } from "../../generated/proto/user_management/v1/token_pb";
-import { AccessTokenError } from "./access-token-error";
+import { type JWTClaims, JWTClaimsSchema } from "../../generated/proto/user_management/v1/token_pb.js";
+import { AccessTokenError } from "./access-token-error.js";
 
 export type PbClaimsInit = MessageInitShape<typeof JWTClaimsSchema>;
 

@@ -1,13 +1,13 @@
 // `npm run keys:rotate [-- --withdraw=<kid> | --list]`: changes the shared signing keys in the configured database and tells running replicas. Prints kids only.
 import { parseArgs } from "node:util";
-import { loadConfig } from "../../config";
-import { createCache } from "../cache/cache";
-import { openDatabase } from "../db/database";
-import { createLogger } from "../logger";
-import { createSecretBox, loadSecretBoxKey } from "../secret-box";
-import { databaseKeyStore } from "./database-key-store";
-import { createKeyRing } from "./key-ring";
-import { announceSigningKeysChanged, rotateSigningKey, withdrawSigningKey } from "./key-rotation";
+import { loadConfig } from "../../config.js";
+import { createCache } from "../cache/cache.js";
+import { openDatabase } from "../db/database.js";
+import { createLogger } from "../logger.js";
+import { createSecretBox, loadSecretBoxKey } from "../secret-box.js";
+import { databaseKeyStore } from "./database-key-store.js";
+import { createKeyRing } from "./key-ring.js";
+import { announceSigningKeysChanged, rotateSigningKey, withdrawSigningKey } from "./key-rotation.js";
 
 // A kid is base64url and may start with "-", which a separate argument would read as an option: hence --withdraw=<kid>.
 const usage = "Usage: npm run keys:rotate [-- --withdraw=<kid> | --list]";
