@@ -6,11 +6,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runSubscriptionRollover } from "../src/modules/subscriptions/rollover.js";
 import { registerAccount } from "./support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "./support/database.js";
-import { createRecordingPaymentProvider } from "./support/payments.js";
+import { TestPaymentProvider } from "../src/platform/payments/test-payment-provider.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 import { createOrganization } from "./support/tenancy.js";
 
-const payments = createRecordingPaymentProvider();
+const payments = new TestPaymentProvider();
 let database: TestDatabase;
 let server: TestServer;
 const day = 86_400_000;
@@ -56,7 +56,7 @@ describe("subscription rollover", () => {
     const renewed = await subscriptionOf(companyId);
     expect(renewed).toMatchObject({ tier: "PRO", status: "ACTIVE", currentPeriodStart: periodEnd });
     expect(renewed.currentPeriodEnd.toISOString()).toBe(new Date(Date.UTC(2027, 3, 14, 12)).toISOString());
-    expect(await invoicesOf(companyId)).toEqual([expect.objectContaining({ amountCents: 4_900, status: "PAID", providerReference: expect.stringMatching(/^ch_/) })]);
+    expect(await invoicesOf(companyId)).toEqual([expect.objectContaining({ amountCents: 4_900, status: "PAID", providerReference: expect.stringMatching(/^test_/) })]);
     expect(payments.charges.filter((charge) => charge.companyId === companyId)).toHaveLength(1);
     expect(await prisma().outboxEvent.count({ where: { companyId, topic: "subscription.changed" } })).toBe(1);
     expect(await prisma().auditEvent.count({ where: { companyId, action: "subscription.renewed" } })).toBe(1);
@@ -76,7 +76,7 @@ describe("subscription rollover", () => {
   it("marks an unpaid renewal PAST_DUE, keeps retrying it, and expires it to FREE after the grace period", async () => {
     const at = new Date(Date.UTC(2027, 5, 1));
     const { companyId } = await subscriptionEndedBefore(at, {});
-    payments.mode = "decline";
+    payments.declineAll();
     await run(at);
     expect(await subscriptionOf(companyId)).toMatchObject({ tier: "PRO", status: "PAST_DUE" });
     await run(new Date(at.getTime() + 2 * day));
@@ -90,10 +90,10 @@ describe("subscription rollover", () => {
   it("leaves the subscription due when the provider does not answer, and the next run charges the same invoice once", async () => {
     const at = new Date(Date.UTC(2027, 6, 1));
     const { companyId } = await subscriptionEndedBefore(at, {});
-    payments.mode = "answer_lost";
+    payments.loseAnswersAll();
     await run(at);
     expect(await subscriptionOf(companyId)).toMatchObject({ status: "ACTIVE", tier: "PRO" });
-    payments.mode = "approve";
+    payments.approveAll();
     await run(at);
     expect((await invoicesOf(companyId)).map((invoice) => invoice.status)).toEqual(["PAID"]);
     expect(payments.charges.filter((charge) => charge.companyId === companyId)).toHaveLength(1);

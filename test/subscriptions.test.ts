@@ -13,11 +13,11 @@ import {
   type ChangeSubscriptionInput,
 } from "./generated/graphql.js";
 import { registerAccount } from "./support/accounts.js";
-import { createRecordingPaymentProvider } from "./support/payments.js";
+import { TestPaymentProvider } from "../src/platform/payments/test-payment-provider.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 import { addMember, createOrganization, organizationWithRoles, tokensIn } from "./support/tenancy.js";
 
-const payments = createRecordingPaymentProvider();
+const payments = new TestPaymentProvider();
 let server: TestServer;
 
 beforeAll(async () => {
@@ -96,7 +96,7 @@ describe("changeSubscription: the lifecycle", () => {
     });
     expect(payments.charges).toEqual([expect.objectContaining({ invoiceId: payload.invoice!.id, companyId: billing.companyId, amountCents: 4_900, currency: "USD" })]);
     const stored = await prisma().invoice.findUniqueOrThrow({ where: { id: payload.invoice!.id } });
-    expect(stored).toMatchObject({ status: "PAID", providerReference: "ch_1", subscriptionVersion: 0 });
+    expect(stored).toMatchObject({ status: "PAID", providerReference: payments.charges[0]!.providerReference, subscriptionVersion: 0 });
     expect(await prisma().auditEvent.count({ where: { companyId: billing.companyId, action: "subscription.upgrade", targetId: billing.companyId } })).toBe(1);
 
     const [event, ...more] = await prisma().outboxEvent.findMany({ where: { companyId: billing.companyId } });
@@ -226,7 +226,7 @@ describe("changeSubscription: refusals", () => {
   it("a declined payment changes nothing and answers PAYMENT_FAILED", async () => {
     const billing = await billingOrganization();
     const before = await subscriptionRow(billing.companyId);
-    payments.mode = "decline";
+    payments.declineAll();
     const payload = await change(billing, { action: "UPGRADE", targetTier: "PRO" });
     expect(payload.userErrors.map((error) => error.code)).toEqual(["PAYMENT_FAILED"]);
     expect(payload.subscription ?? null).toBeNull();
@@ -238,13 +238,13 @@ describe("changeSubscription: refusals", () => {
   it("an unreachable provider changes nothing, answers PAYMENT_UNAVAILABLE, and the retry pays the same invoice", async () => {
     const billing = await billingOrganization();
     const before = await subscriptionRow(billing.companyId);
-    payments.mode = "unavailable";
+    payments.unavailableAll();
     const payload = await change(billing, { action: "UPGRADE", targetTier: "PRO" });
     expect(payload.userErrors.map((error) => error.code)).toEqual(["PAYMENT_UNAVAILABLE"]);
     expect(await subscriptionRow(billing.companyId)).toEqual(before);
     expect(await invoicesOf(billing.companyId)).toEqual([expect.objectContaining({ status: "PENDING" })]);
 
-    payments.mode = "approve";
+    payments.approveAll();
     const retried = await change(billing, { action: "UPGRADE", targetTier: "PRO" });
     expect(retried.subscription?.tier).toBe("PRO");
     expect(await invoicesOf(billing.companyId)).toEqual([expect.objectContaining({ id: retried.invoice!.id, status: "PAID" })]);
@@ -252,12 +252,12 @@ describe("changeSubscription: refusals", () => {
 
   it("a timeout after the provider charged, then a retry, charges once", async () => {
     const billing = await billingOrganization();
-    payments.mode = "answer_lost";
+    payments.loseAnswersAll();
     expect((await change(billing, { action: "UPGRADE", targetTier: "ENTERPRISE" })).userErrors.map((error) => error.code)).toEqual(["PAYMENT_UNAVAILABLE"]);
     const other = await change(billing, { action: "UPGRADE", targetTier: "PRO" });
     expect(other.userErrors.map((error) => error.code)).toEqual(["SUBSCRIPTION_CHANGE_IN_PROGRESS"]);
 
-    payments.mode = "approve";
+    payments.approveAll();
     const retried = await change(billing, { action: "UPGRADE", targetTier: "ENTERPRISE" });
     expect(retried.subscription?.tier).toBe("ENTERPRISE");
     expect(payments.charges.filter((charge) => charge.companyId === billing.companyId)).toHaveLength(1);

@@ -16,10 +16,16 @@ export class TestPaymentProvider implements PaymentProvider {
   /** Charges and refunds it declined, each with its reason. */
   readonly declines: (PaymentRequest & { operation: "charge" | "refund"; reason: string })[] = [];
 
+  /** Calls of charge, answered or not. */
+  calls = 0;
+  /** How long each charge takes, to let concurrent calls overlap. */
+  delayMs = 0;
+
   private readonly answers = new Map<string, PaymentOutcome>();
   private readonly nextDeclines: string[] = [];
   private readonly nextUnavailable: string[] = [];
   private declineAllReason: string | undefined;
+  private failure: "unreachable" | "answer_lost" | undefined;
 
   /** Declines the next new charge or refund (each call queues one more). */
   declineNext(reason = "card_declined"): void {
@@ -31,11 +37,32 @@ export class TestPaymentProvider implements PaymentProvider {
     this.declineAllReason = reason;
   }
 
-  /** Approves from now on: clears declineAll and any queued declineNext or unavailableNext. */
+  /** Until approveAll, every new charge or refund throws PaymentUnavailableError, as when the provider is down. */
+  unavailableAll(): void {
+    this.failure = "unreachable";
+  }
+
+  /** Until approveAll, every new charge goes through but its answer is lost (a timeout after the provider charged). */
+  loseAnswersAll(): void {
+    this.failure = "answer_lost";
+  }
+
+  /** Approves from now on: clears declineAll, unavailableAll, loseAnswersAll and anything queued. */
   approveAll(): void {
     this.declineAllReason = undefined;
+    this.failure = undefined;
     this.nextDeclines.length = 0;
     this.nextUnavailable.length = 0;
+  }
+
+  /** Approves from now on and forgets every charge, refund, decline and call. */
+  reset(): void {
+    this.approveAll();
+    this.delayMs = 0;
+    this.calls = 0;
+    this.charges.length = 0;
+    this.refunds.length = 0;
+    this.declines.length = 0;
   }
 
   /** The next new charge or refund throws PaymentUnavailableError, as when the provider cannot be reached. */
@@ -44,6 +71,8 @@ export class TestPaymentProvider implements PaymentProvider {
   }
 
   async charge(request: PaymentRequest): Promise<PaymentOutcome> {
+    this.calls += 1;
+    if (this.delayMs) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     return this.answerOnce(`charge:${request.invoiceId}`, () => {
       const reason = this.takeDecline();
       if (reason !== undefined) return this.decline("charge", request, reason);
@@ -67,10 +96,11 @@ export class TestPaymentProvider implements PaymentProvider {
   private answerOnce(key: string, decide: () => PaymentOutcome): PaymentOutcome {
     const earlier = this.answers.get(key);
     if (earlier) return earlier;
-    const unavailable = this.nextUnavailable.shift();
+    const unavailable = this.nextUnavailable.shift() ?? (this.failure === "unreachable" ? "connection refused" : undefined);
     if (unavailable !== undefined) throw new PaymentUnavailableError(unavailable);
     const outcome = decide();
     this.answers.set(key, outcome);
+    if (this.failure === "answer_lost") throw new PaymentUnavailableError("timed out after the provider answered");
     return outcome;
   }
 
