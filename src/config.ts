@@ -67,6 +67,7 @@ const environmentSchema = z.object({
   TRUSTED_PROXIES: list,
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   GRAPHQL_INTROSPECTION: z.enum(["true", "false"]).optional(),
+  GRAPHQL_PLAYGROUND: z.enum(["true", "false"]).optional(),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(10),
   GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(5000),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(15),
@@ -261,6 +262,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     },
     graphql: {
       introspection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === "true" : env.NODE_ENV !== "production",
+      playground: env.GRAPHQL_PLAYGROUND ? env.GRAPHQL_PLAYGROUND === "true" : env.NODE_ENV !== "production",
       limits: {
         maxDepth: env.GRAPHQL_MAX_DEPTH,
         maxCost: env.GRAPHQL_MAX_COST,

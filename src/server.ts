@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from "@as-integrations/fastify";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { createRequestContext, type RequestContext } from "./context.js";
@@ -12,6 +12,7 @@ import { formatError, unexpectedErrorPlugin } from "./platform/graphql-errors.js
 import { jwksCacheControl } from "./platform/tokens/index.js";
 import { internalRoutes } from "./modules/rest/internal.routes.js";
 import { restRoutes } from "./modules/rest/rest.routes.js";
+import { graphqlPlayground } from "./playground/playground.routes.js";
 import { createSchema } from "./schema.js";
 
 const correlationIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -50,16 +51,19 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
     validationRules: armor.validationRules,
     formatError,
     logger: deps.logger,
-    plugins: [fastifyApolloDrainPlugin(app), unexpectedErrorPlugin(), retryAfterPlugin(), ApolloServerPluginInlineTraceDisabled(), ...armor.plugins],
+    plugins: [fastifyApolloDrainPlugin(app), unexpectedErrorPlugin(), retryAfterPlugin(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ...armor.plugins],
   });
   await apollo.start();
 
+  const playground = graphqlPlayground({ enabled: config.graphql.playground });
   app.route({
     url: "/graphql",
     method: ["GET", "POST", "OPTIONS"],
+    onRequest: playground.onGraphqlRequest,
     handler: fastifyApolloHandler(apollo, { context: (request) => createRequestContext(deps, request) }),
   });
 
+  await app.register(playground.routes);
   await app.register(async (rest) => restRoutes(rest, deps));
   await app.register(async (internal) => internalRoutes(internal, deps));
 
