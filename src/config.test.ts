@@ -39,6 +39,14 @@ describe("loadConfig", () => {
     expect(loadConfig({ ...productionPayments, NODE_ENV: "production", GRAPHQL_INTROSPECTION: "true" }).graphql.introspection).toBe(true);
   });
 
+  it("drains 5 s before shutting down in production and not at all elsewhere, unless told", () => {
+    expect(loadConfig({ ...productionPayments, NODE_ENV: "production" }).http.shutdownDrainDelayMs).toBe(5000);
+    expect(loadConfig({}).http.shutdownDrainDelayMs).toBe(0);
+    expect(loadConfig({ ...productionPayments, NODE_ENV: "production", SHUTDOWN_DRAIN_DELAY_MS: "0" }).http.shutdownDrainDelayMs).toBe(0);
+    expect(loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: "1500" }).http.shutdownDrainDelayMs).toBe(1500);
+    expect(() => loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: "-1" })).toThrow(/SHUTDOWN_DRAIN_DELAY_MS/);
+  });
+
   it("links invitations under the app's own path, and mails to .eml files without SMTP", () => {
     expect(loadConfig({ PUBLIC_APP_URL: "https://trade.example.com/app" }).invitations.acceptUrl).toBe("https://trade.example.com/app/invitations/accept");
     expect(loadConfig({}).invitations.acceptUrl).toBe("http://localhost:3000/invitations/accept");

@@ -66,6 +66,7 @@ const environmentSchema = z.object({
   ),
   TRUSTED_PROXIES: list,
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).optional(),
   GRAPHQL_INTROSPECTION: z.enum(["true", "false"]).optional(),
   GRAPHQL_PLAYGROUND: z.enum(["true", "false"]).optional(),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(10),
@@ -169,6 +170,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       trustedProxies: env.TRUSTED_PROXIES,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      // Long enough for load balancers polling readiness every few seconds to stop sending.
+      shutdownDrainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS ?? (isProduction ? 5_000 : 0),
     },
     rest: {
       bodyLimitBytes: env.REST_BODY_LIMIT_BYTES,

@@ -13,6 +13,7 @@ import { principalFromClaims, type Principal } from "./permissions/principal.js"
 import { createCache, type Cache } from "./platform/cache/cache.js";
 import { openDatabase, type Database } from "./platform/db/database.js";
 import { createTxtLookup } from "./platform/dns/txt-records.js";
+import { createDraining, type Draining } from "./platform/draining.js";
 import { createMailer, type Mailer } from "./platform/mail/mailer.js";
 import { setPasswordHashingConcurrency } from "./platform/crypto.js";
 import type { IntervalJob } from "./platform/jobs/interval-job.js";
@@ -66,6 +67,8 @@ export interface AppDeps {
   rolloverJob: IntervalJob;
   /** The scheduled data-retention job of this process. */
   retentionJob: IntervalJob;
+  /** Whether the process is draining before it stops (see src/platform/graceful-shutdown.ts). */
+  draining: Draining;
 }
 
 export type ServiceDeps = SessionsDeps & CompaniesDeps & AccountDeps & MfaDeps & SignInRiskDeps & SsoDeps & SubscriptionsDeps;
@@ -150,6 +153,7 @@ export async function openDependencies(config: Config, logger: Logger, overrides
     outbox,
     rolloverJob,
     retentionJob,
+    draining: createDraining(),
   };
 }
 

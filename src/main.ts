@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { loadConfig } from "./config.js";
 import { closeDependencies, openDependencies } from "./deps.js";
+import { gracefulShutdown } from "./platform/graceful-shutdown.js";
 import { createLogger } from "./platform/logger.js";
 import { createServer } from "./server.js";
 
@@ -11,26 +12,16 @@ const deps = await openDependencies(config, logger);
 const app = await createServer(deps);
 await app.listen({ host: config.http.host, port: config.http.port });
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, "shutting down: finishing in-flight requests");
-  const forced = setTimeout(() => {
-    logger.error("shutdown timed out; exiting");
-    process.exit(1);
-  }, config.http.shutdownTimeoutMs);
-  forced.unref();
-  try {
-    await app.close();
-    await closeDependencies(deps);
-    logger.info("stopped");
-    process.exit(0);
-  } catch (error) {
-    logger.error({ err: error }, "shutdown failed");
-    process.exit(1);
-  }
-}
-
+const shutdown = gracefulShutdown({
+  logger,
+  startDraining: () => deps.draining.begin(),
+  drainDelayMs: config.http.shutdownDrainDelayMs,
+  timeoutMs: config.http.shutdownTimeoutMs,
+  steps: [
+    { name: "http server", close: () => app.close() },
+    { name: "dependencies", close: () => closeDependencies(deps) },
+  ],
+  exit: (code) => process.exit(code),
+});
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));

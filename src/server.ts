@@ -36,8 +36,12 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-correlation-id", request.id);
   });
+  app.addHook("onSend", async (_request, reply) => {
+    if (deps.draining.active) reply.header("connection", "close");
+  });
   app.addHook("onResponse", async (request, reply) => {
-    const level = reply.statusCode >= 500 ? "error" : reply.statusCode >= 400 ? "info" : "debug";
+    const drainingReadiness = deps.draining.active && request.routeOptions.url === "/health/ready";
+    const level = reply.statusCode >= 500 && !drainingReadiness ? "error" : reply.statusCode >= 400 ? "info" : "debug";
     request.log[level]({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: reply.elapsedTime }, "request completed");
   });
 
@@ -51,6 +55,8 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
     validationRules: armor.validationRules,
     formatError,
     logger: deps.logger,
+    // The process's shutdown (src/main.ts) owns SIGTERM/SIGINT; Apollo's own handler would close the server before the drain.
+    stopOnTerminationSignals: false,
     plugins: [fastifyApolloDrainPlugin(app), unexpectedErrorPlugin(), retryAfterPlugin(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ...armor.plugins],
   });
   await apollo.start();
@@ -73,6 +79,7 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.get("/health/live", async () => ({ status: "ok" }));
   app.get("/health/ready", async (_request, reply) => {
+    if (deps.draining.active) return reply.code(503).send({ status: "draining" });
     const database = await checkHealth(deps).then((health) => health.checks.database.status);
     return reply.code(database === "ok" ? 200 : 503).send({ status: database === "ok" ? "ready" : "not_ready" });
   });

@@ -11,6 +11,10 @@ export interface ServerProcess extends Pick<TestServer, "graphql"> {
   url: string;
   /** Everything it wrote to stdout and stderr so far. */
   output(): string;
+  /** Sends the process a signal (SIGTERM begins its shutdown). */
+  kill(signal: NodeJS.Signals): void;
+  /** Its exit code once it exited (null when a signal ended it). */
+  exited: Promise<number | null>;
   /** SIGTERM, waits for the exit, removes its data directory. */
   stop(): Promise<void>;
 }
@@ -23,7 +27,7 @@ export async function startServerProcess(environment: Record<string, string | un
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
@@ -44,6 +48,8 @@ export async function startServerProcess(environment: Record<string, string | un
   return {
     url,
     output: () => output,
+    kill: (signal) => void child.kill(signal),
+    exited,
     stop,
     async graphql(document, variables, options = {}) {
       const query = typeof document === "string" ? document : print(document as DocumentNode);
