@@ -1,5 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import packageJson from "../package.json" with { type: "json" };
 import { loadConfig } from "./config.js";
 
 const productionPayments = { PAYMENT_PROVIDER: "http", PAYMENT_API_URL: "https://api.payments.example", PAYMENT_API_KEY: "sk_live_example" };
@@ -20,6 +21,13 @@ describe("loadConfig", () => {
     expect(config.database).toMatchObject({ kind: "postgres", url: "postgresql://u:p@db:5432/um" });
     expect(config.redis?.url).toBe("redis://cache:6379");
     expect(config.http.trustedProxies).toEqual(["10.0.0.1", "10.0.0.2"]);
+  });
+
+  it("applies migrations at start unless DATABASE_MIGRATE_ON_START is false, and reports the package's version", () => {
+    expect(loadConfig({}).migrateOnStart).toBe(true);
+    expect(loadConfig({ DATABASE_MIGRATE_ON_START: "false" }).migrateOnStart).toBe(false);
+    expect(() => loadConfig({ DATABASE_MIGRATE_ON_START: "no" })).toThrow(/DATABASE_MIGRATE_ON_START/);
+    expect(loadConfig({}).service.version).toBe(packageJson.version);
   });
 
   it("refuses invalid values with a message naming each variable", () => {

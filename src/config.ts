@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import type { LoginRiskPolicy } from "./modules/security/login-risk.js";
@@ -12,6 +13,9 @@ const listOf = (fallback: string) =>
     .default(fallback)
     .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean));
 const list = listOf("");
+
+// Read from the package itself, so `node dist/main.js` (no npm, no npm_package_version) reports it too.
+const packageVersion = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /** Parses `points/seconds` (e.g. `10/60`) or `off`. */
 function parseLimit(text: string): Limit | undefined {
@@ -40,11 +44,12 @@ const environmentSchema = z.object({
   HOST: z.string().default("0.0.0.0"),
   PORT: z.coerce.number().int().min(0).max(65535).default(4001),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  SERVICE_VERSION: z.string().default(process.env.npm_package_version ?? "0.0.0"),
+  SERVICE_VERSION: z.string().default(packageVersion),
   DATA_DIR: z.string().default(".data"),
   DATABASE_URL: z.string().url().optional(),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  DATABASE_MIGRATE_ON_START: z.enum(["true", "false"]).default("true"),
   REDIS_URL: z.string().url().optional(),
   REDIS_NAMESPACE: z.string().regex(/^[A-Za-z0-9:_-]+$/).default("user-management"),
   JWT_ISSUER: z.string().min(1).default("urn:trading-platform:user-management"),
@@ -182,6 +187,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     database: env.DATABASE_URL
       ? { kind: "postgres" as const, url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, poolSize: env.DATABASE_POOL_SIZE }
       : { kind: "pglite" as const, directory: path.resolve(env.DATA_DIR, "pglite") },
+    /** Whether the server applies pending PostgreSQL migrations at start (the embedded database always is). */
+    migrateOnStart: env.DATABASE_MIGRATE_ON_START === "true",
     redis: env.REDIS_URL ? { url: env.REDIS_URL, namespace: env.REDIS_NAMESPACE } : undefined,
     tokens: {
       issuer: env.JWT_ISSUER,

@@ -11,7 +11,7 @@ import type { SubscriptionsDeps } from "./modules/subscriptions/subscriptions.se
 import { startRetentionJob } from "./modules/privacy/retention.job.js";
 import { principalFromClaims, type Principal } from "./permissions/principal.js";
 import { createCache, type Cache } from "./platform/cache/cache.js";
-import { openDatabase, type Database } from "./platform/db/database.js";
+import { openDatabase, requireMigrated, type Database } from "./platform/db/database.js";
 import { createTxtLookup } from "./platform/dns/txt-records.js";
 import { createDraining, type Draining } from "./platform/draining.js";
 import { createMailer, type Mailer } from "./platform/mail/mailer.js";
@@ -80,7 +80,8 @@ export interface DependencyOverrides {
 
 export async function openDependencies(config: Config, logger: Logger, overrides: DependencyOverrides = {}): Promise<AppDeps> {
   if (config.passwordHashConcurrency) setPasswordHashingConcurrency(config.passwordHashConcurrency);
-  const database = await openDatabase(config.database, { logger, migrate: true });
+  if (!config.migrateOnStart) await requireMigrated(config.database);
+  const database = await openDatabase(config.database, { logger, migrate: config.migrateOnStart });
   const cache = await createCache({ redisUrl: config.redis?.url, namespace: config.redis?.namespace, logger });
   const secretBox = createSecretBox(
     await loadSecretBoxKey({ configured: config.secretEncryptionKey, dataDir: config.dataDir, requireConfigured: config.isProduction }),

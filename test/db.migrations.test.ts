@@ -7,6 +7,7 @@ import {
   type Migration,
   MigrationError,
   migrationChecksum,
+  pendingMigrations,
   readMigrations,
 } from "../src/platform/db/migrations.js";
 import { migrationList, noFilters, withSchemaEngine } from "../src/platform/db/schema-engine.js";
@@ -93,6 +94,15 @@ describe("the migration runner", () => {
   it("applies only the migrations added since the last run", async () => {
     await applyMigrations(database.executor, [createAccounts]);
     expect(await applyMigrations(database.executor, [createAccounts, createLedger])).toEqual([createLedger.name]);
+  });
+
+  it("lists as pending the local migrations not yet applied, and none that only the database knows", async () => {
+    expect(await pendingMigrations(database.executor, [createAccounts, createLedger])).toEqual([createAccounts.name, createLedger.name]);
+    await applyMigrations(database.executor, [createAccounts]);
+    expect(await pendingMigrations(database.executor, [createAccounts, createLedger])).toEqual([createLedger.name]);
+    await applyMigrations(database.executor, [createAccounts, createLedger]);
+    // An older replica restarting after a newer migration (expand/contract) has nothing pending.
+    expect(await pendingMigrations(database.executor, [createAccounts])).toEqual([]);
   });
 
   it("refuses to run when an applied migration was edited, naming it", async () => {

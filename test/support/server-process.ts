@@ -6,7 +6,7 @@ import path from "node:path";
 import { print, type DocumentNode } from "graphql";
 import type { TestServer } from "./server.js";
 
-/** A real `src/main.ts` process on a free loopback port, with a data directory of its own. */
+/** A real server process (`src/main.ts`, or another entry) on a free loopback port, with a data directory of its own. */
 export interface ServerProcess extends Pick<TestServer, "graphql"> {
   url: string;
   /** Everything it wrote to stdout and stderr so far. */
@@ -15,15 +15,23 @@ export interface ServerProcess extends Pick<TestServer, "graphql"> {
   kill(signal: NodeJS.Signals): void;
   /** Its exit code once it exited (null when a signal ended it). */
   exited: Promise<number | null>;
-  /** SIGTERM, waits for the exit, removes its data directory. */
-  stop(): Promise<void>;
+  /** SIGTERM, waits for the exit, removes its data directory; resolves to the exit code. */
+  stop(): Promise<number | null>;
 }
 
-export async function startServerProcess(environment: Record<string, string | undefined>): Promise<ServerProcess> {
+/** How to run the server: node arguments, and the directory they run in. */
+export interface ServerCommand {
+  args: string[];
+  cwd?: string;
+}
+
+const sourceEntry: ServerCommand = { args: ["--import", "tsx", "src/main.ts"] };
+
+export async function startServerProcess(environment: Record<string, string | undefined>, command: ServerCommand = sourceEntry): Promise<ServerProcess> {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "um-process-"));
   const env = { ...process.env, NODE_ENV: "test", LOG_LEVEL: "info", HOST: "127.0.0.1", PORT: String(port), DATA_DIR: dataDir, ...environment };
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, command.args, { cwd: command.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
@@ -31,12 +39,16 @@ export async function startServerProcess(environment: Record<string, string | un
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    await exited;
+    const code = await exited;
     await rm(dataDir, { recursive: true, force: true });
+    return code;
   };
 
   for (let attempt = 0; ; attempt++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`server exited with ${child.exitCode}:\n${output}`);
+    }
     if (await fetch(`${url}/health/live`).then((response) => response.ok, () => false)) break;
     if (attempt >= 600) {
       await stop();

@@ -47,6 +47,7 @@ describe("normalizeDomain", () => {
     "::1",
     "example.123",
     "xn--zz.com",
+    "xn--abc-.com",
     `${"a".repeat(64)}.com`,
     `${Array.from({ length: 51 }, () => "abcd").join(".")}.com`,
   ])("rejects %j", (input) => {

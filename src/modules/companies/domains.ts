@@ -1,4 +1,4 @@
-import { domainToASCII } from "node:url";
+import { domainToASCII, domainToUnicode } from "node:url";
 
 const labelPattern = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 // Also "%", because domainToASCII percent-decodes ("a%41.com" would become "aa.com").
@@ -13,11 +13,18 @@ export function normalizeDomain(input: string): string | null {
   if (ascii === "" || ascii.length > 253) return null;
   const labels = ascii.split(".");
   if (labels.length < 2 || !labels.every((label) => labelPattern.test(label))) return null;
+  if (labels.some((label) => label.startsWith("xn--") && !isPunycodeLabel(label))) return null;
   // An all-numeric last label means an IPv4 address (domainToASCII also rewrites forms like "0x7f.1").
   if (/^[0-9]+$/.test(labels[labels.length - 1]!)) return null;
   // RFC 6761: localhost and its subdomains always resolve to loopback.
   if (labels[labels.length - 1] === "localhost") return null;
   return ascii;
+}
+
+/** Whether an `xn--` label decodes to a non-ASCII label that encodes back to it (Node 26's domainToASCII passes any). */
+function isPunycodeLabel(label: string): boolean {
+  const unicode = domainToUnicode(label);
+  return /[^\x00-\x7f]/.test(unicode) && domainToASCII(unicode) === label;
 }
 
 /** Free and consumer mail providers: owning an address there proves nothing about a company. */

@@ -6,7 +6,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { Config } from "../../config.js";
 import { PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
-import { applyMigrations, readMigrations } from "./migrations.js";
+import { applyMigrations, pendingMigrations, readMigrations } from "./migrations.js";
 import { pgExecutor, pgliteExecutor } from "./sql-executor.js";
 
 export type QueryListener = (sql: string, durationMs: number) => void;
@@ -64,6 +64,25 @@ export async function migrateDatabase(settings: Settings, options: { logger?: Lo
     return await applyMigrations(pgliteExecutor(embedded), migrations, options);
   } finally {
     await embedded.close();
+  }
+}
+
+/** Refuses to go on while PostgreSQL lacks a migration of this code, i.e. the migration command has not run yet. */
+export async function requireMigrated(settings: Settings): Promise<void> {
+  if (settings.kind !== "postgres") return;
+  const client = new pg.Client({ connectionString: settings.url, options: searchPath(settings) });
+  await client.connect();
+  let pending: string[];
+  try {
+    pending = await pendingMigrations(pgExecutor(client), await readMigrations());
+  } finally {
+    await client.end();
+  }
+  if (pending.length > 0) {
+    throw new Error(
+      `The database lacks ${pending.length} migration(s) (${pending.join(", ")}): run the migration command ` +
+        "(node dist/platform/db/migrate.cli.js, npm run db:migrate) first, or set DATABASE_MIGRATE_ON_START=true",
+    );
   }
 }
 

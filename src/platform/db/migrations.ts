@@ -116,6 +116,18 @@ export async function applyMigrations(
   }
 }
 
+/** Names of `migrations` the database does not record as applied (all of them before the first migration). */
+export async function pendingMigrations(executor: SqlExecutor, migrations: Migration[]): Promise<string[]> {
+  const [table] = await executor.query<{ exists: boolean }>("SELECT to_regclass('_prisma_migrations') IS NOT NULL AS exists");
+  const recorded = table?.exists
+    ? await executor.query<{ migration_name: string }>(
+        "SELECT migration_name FROM _prisma_migrations WHERE rolled_back_at IS NULL AND finished_at IS NOT NULL",
+      )
+    : [];
+  const applied = new Set(recorded.map((row) => row.migration_name));
+  return migrations.filter((migration) => !applied.has(migration.name)).map((migration) => migration.name);
+}
+
 function checkHistory(recorded: RecordedMigration[], migrations: Migration[]): void {
   for (const row of recorded) {
     const name = row.migration_name;

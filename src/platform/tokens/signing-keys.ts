@@ -95,7 +95,7 @@ export async function importSigningKey(stored: StoredSigningKey): Promise<Signin
   if (jwk.d !== undefined) {
     let derived: string;
     try {
-      derived = toStoredJwk(createPrivateKey({ key: { ...jwk }, format: "jwk" })).x;
+      derived = publicHalfOf(jwk.d);
     } catch {
       throw new Error(`Signing key "${kid}" is not a valid Ed25519 private key`);
     }
@@ -109,6 +109,15 @@ export async function importSigningKey(stored: StoredSigningKey): Promise<Signin
   } catch {
     throw new Error(`Signing key "${kid}" is not a valid Ed25519 key`);
   }
+}
+
+// RFC 8410 PKCS#8 wrapping of a raw Ed25519 seed; Node 26 refuses a JWK whose x does not match d, so derive x from d alone.
+const ed25519Pkcs8Prefix = Buffer.from("302e020100300506032b657004220420", "hex");
+
+function publicHalfOf(d: string): string {
+  const seed = Buffer.from(d, "base64url");
+  if (seed.length !== 32) throw new Error("not an Ed25519 private key");
+  return toStoredJwk(createPrivateKey({ key: Buffer.concat([ed25519Pkcs8Prefix, seed]), format: "der", type: "pkcs8" })).x;
 }
 
 function toStoredJwk(key: KeyObject): StoredSigningKey["jwk"] {

@@ -1,0 +1,35 @@
+# Build: all dependencies (the postinstall generates the Prisma client, applies patches/ and bundles the
+# playground into build/playground/), then tsc into dist/.
+FROM node:26-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json prisma.config.ts ./
+COPY prisma ./prisma
+COPY patches ./patches
+COPY scripts/build-playground.mjs ./scripts/
+COPY src/playground/browser ./src/playground/browser
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+# Runtime: production dependencies only; the compiled Prisma client comes with dist/, so prisma generate is not needed.
+FROM node:26-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY patches ./patches
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+  && npx --no-install patch-package \
+  && npm cache clean --force
+COPY prisma/migrations ./prisma/migrations
+COPY --from=build /app/dist ./dist
+# Served only when GRAPHQL_PLAYGROUND=true: production leaves the playground off by default.
+COPY --from=build /app/build/playground ./build/playground
+# Writable only for the embedded database (no DATABASE_URL) in a plain `docker run`; Kubernetes mounts nothing here.
+RUN mkdir .data && chown node:node .data
+USER node
+EXPOSE 4001 9464
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4001) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# The migration is its own command: docker run --rm --env-file prod.env IMAGE node dist/platform/db/migrate.cli.js
+CMD ["node", "dist/main.js"]
