@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { loadConfig } from "./config.js";
 import { closeDependencies, openDependencies } from "./deps.js";
 import { createLogger } from "./platform/logger.js";
+import { listenManagementServer } from "./management-server.js";
 import { createServer } from "./server.js";
 
 const config = loadConfig();
@@ -10,6 +11,7 @@ const logger = createLogger({ level: config.log.level });
 const deps = await openDependencies(config, logger);
 const app = await createServer(deps);
 await app.listen({ host: config.http.host, port: config.http.port });
+const management = await listenManagementServer(deps);
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -23,6 +25,7 @@ async function shutdown(signal: string) {
   forced.unref();
   try {
     await app.close();
+    await management?.close();
     await closeDependencies(deps);
     logger.info("stopped");
     process.exit(0);

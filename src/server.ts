@@ -35,6 +35,7 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-correlation-id", request.id);
   });
+  app.addHook("onResponse", deps.metrics.recordHttpResponse);
   app.addHook("onResponse", async (request, reply) => {
     const level = reply.statusCode >= 500 ? "error" : reply.statusCode >= 400 ? "info" : "debug";
     request.log[level]({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: reply.elapsedTime }, "request completed");
@@ -50,7 +51,7 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
     validationRules: armor.validationRules,
     formatError,
     logger: deps.logger,
-    plugins: [fastifyApolloDrainPlugin(app), unexpectedErrorPlugin(), retryAfterPlugin(), ApolloServerPluginInlineTraceDisabled(), ...armor.plugins],
+    plugins: [fastifyApolloDrainPlugin(app), deps.metrics.graphqlPlugin, unexpectedErrorPlugin(), retryAfterPlugin(), ApolloServerPluginInlineTraceDisabled(), ...armor.plugins],
   });
   await apollo.start();
 
