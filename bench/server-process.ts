@@ -29,9 +29,11 @@ process.on("exit", () => runningChildren.forEach((child) => child.kill("SIGKILL"
 /** Starts a server child on a free loopback port and resolves once GET /health/ready answers 200. */
 export async function startServerProcess({ name, entry, env, readyTimeoutMs = 60_000 }: StartServerOptions): Promise<ServerProcess> {
   const port = await freePort();
+  // Its own management port: replicas on one machine cannot share the default, and the bench measures with metrics on.
+  const managementPort = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", entry], {
     cwd: repoRoot,
-    env: { ...process.env, ...env, HOST: "127.0.0.1", PORT: String(port) },
+    env: { ...process.env, MANAGEMENT_PORT: String(managementPort), ...env, HOST: "127.0.0.1", PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   runningChildren.add(child);

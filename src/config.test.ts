@@ -30,6 +30,13 @@ describe("loadConfig", () => {
     expect(loadConfig({}).service.version).toBe(packageJson.version);
   });
 
+  it("serves the management port on 9464 of HOST unless told otherwise; 0 turns it off, PORT's number is refused", () => {
+    expect(loadConfig({ HOST: "10.0.0.5" }).management).toEqual({ port: 9464, host: "10.0.0.5", enabled: true });
+    expect(loadConfig({ MANAGEMENT_PORT: "9000", MANAGEMENT_HOST: "127.0.0.1" }).management).toEqual({ port: 9000, host: "127.0.0.1", enabled: true });
+    expect(loadConfig({ MANAGEMENT_PORT: "0" }).management.enabled).toBe(false);
+    expect(() => loadConfig({ PORT: "9464" })).toThrow(/MANAGEMENT_PORT: must differ from PORT/);
+  });
+
   it("refuses invalid values with a message naming each variable", () => {
     expect(() => loadConfig({ PORT: "http", DATABASE_URL: "not a url" })).toThrow(/PORT[\s\S]*DATABASE_URL/);
   });

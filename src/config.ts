@@ -43,6 +43,10 @@ const environmentSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   HOST: z.string().default("0.0.0.0"),
   PORT: z.coerce.number().int().min(0).max(65535).default(4001),
+  MANAGEMENT_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  MANAGEMENT_HOST: z.string().min(1).optional(),
+  METRICS_MAX_OPERATION_NAMES: z.coerce.number().int().min(0).default(200),
+  HEALTH_FIGURES_TTL_SECONDS: z.coerce.number().min(0).default(5),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SERVICE_VERSION: z.string().default(packageVersion),
   DATA_DIR: z.string().default(".data"),
@@ -164,6 +168,9 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     throw new Error(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   }
   const env = parsed.data;
+  if (env.MANAGEMENT_PORT !== 0 && env.MANAGEMENT_PORT === env.PORT) {
+    throw new Error(`Invalid configuration:\n  MANAGEMENT_PORT: must differ from PORT (${env.PORT}); 0 turns the management port off`);
+  }
   const isProduction = env.NODE_ENV === "production";
   return {
     env: env.NODE_ENV,
@@ -178,6 +185,9 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       // Long enough for load balancers polling readiness every few seconds to stop sending.
       shutdownDrainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS ?? (isProduction ? 5_000 : 0),
     },
+    management: { port: env.MANAGEMENT_PORT, host: env.MANAGEMENT_HOST ?? env.HOST, enabled: env.MANAGEMENT_PORT !== 0 },
+    metrics: { maxOperationNames: env.METRICS_MAX_OPERATION_NAMES },
+    health: { figuresTtlMs: env.HEALTH_FIGURES_TTL_SECONDS * 1000 },
     rest: {
       bodyLimitBytes: env.REST_BODY_LIMIT_BYTES,
       serviceTokens: env.INTERNAL_SERVICE_TOKENS.map((entry) => ({ name: entry.slice(0, entry.indexOf(":")), token: entry.slice(entry.indexOf(":") + 1) })),

@@ -17,6 +17,9 @@ import { createDraining, type Draining } from "./platform/draining.js";
 import { createMailer, type Mailer } from "./platform/mail/mailer.js";
 import { setPasswordHashingConcurrency } from "./platform/crypto.js";
 import type { IntervalJob } from "./platform/jobs/interval-job.js";
+import { cachedValue } from "./platform/cached-value.js";
+import { createMetrics, type Metrics } from "./platform/metrics/metrics.js";
+import { countUnpublishedEvents } from "./platform/outbox/backlog.js";
 import { startOutbox, type OutboxWorker } from "./platform/outbox/outbox.js";
 import { createPaymentProvider } from "./platform/payments/create-payment-provider.js";
 import type { PaymentProvider } from "./platform/payments/payment-provider.js";
@@ -25,6 +28,7 @@ import { createIdTokenVerifier } from "./platform/oidc/id-tokens.js";
 import { createSecretBox, loadSecretBoxKey } from "./platform/secret-box.js";
 import { unauthenticatedRequest } from "./platform/errors.js";
 import type { Logger } from "./platform/logger.js";
+import type { TokenCheck } from "./platform/metrics/auth-recorder.js";
 import {
   AccessTokenError,
   bearerToken,
@@ -54,6 +58,8 @@ export interface AppDeps {
   rateLimiter: RateLimiter;
   /** Where subscription charges go. */
   payments: PaymentProvider;
+  /** This server's Prometheus registry and what records into it. */
+  metrics: Metrics;
   /** What the services need (sessions, sign-in, companies), as one object. */
   services: ServiceDeps;
   jwks(): Jwks;
@@ -81,8 +87,9 @@ export interface DependencyOverrides {
 export async function openDependencies(config: Config, logger: Logger, overrides: DependencyOverrides = {}): Promise<AppDeps> {
   if (config.passwordHashConcurrency) setPasswordHashingConcurrency(config.passwordHashConcurrency);
   if (!config.migrateOnStart) await requireMigrated(config.database);
+  const metrics = createMetrics({ maxOperationNames: config.metrics.maxOperationNames, redis: config.redis !== undefined });
   const database = await openDatabase(config.database, { logger, migrate: config.migrateOnStart });
-  const cache = await createCache({ redisUrl: config.redis?.url, namespace: config.redis?.namespace, logger });
+  const cache = await createCache({ redisUrl: config.redis?.url, namespace: config.redis?.namespace, logger, lookups: metrics.cache });
   const secretBox = createSecretBox(
     await loadSecretBoxKey({ configured: config.secretEncryptionKey, dataDir: config.dataDir, requireConfigured: config.isProduction }),
   );
@@ -108,22 +115,27 @@ export async function openDependencies(config: Config, logger: Logger, overrides
   });
   const idTokens = createIdTokenVerifier({ timeoutMs: config.sso.jwksTimeoutMs });
   const payments = overrides.payments ?? createPaymentProvider(config.payments, logger.child({ component: "payments" }));
-  const services: ServiceDeps = { prisma: database.prisma, cache, tokens, guard, mailer, rateLimiter, lookupTxt, secretBox, idTokens, payments, config, logger };
+  const services: ServiceDeps = { prisma: database.prisma, cache, tokens, guard, mailer, rateLimiter, lookupTxt, secretBox, idTokens, payments, config, logger, authMetrics: metrics.auth };
+
+  function refuse(check: TokenCheck, started: number, message: string): never {
+    metrics.auth.recordTokenCheck(check, performance.now() - started);
+    throw unauthenticatedRequest(message);
+  }
 
   async function authenticate(authorization: string | undefined): Promise<Principal | null> {
     if (authorization === undefined) return null;
+    const started = performance.now();
     const token = bearerToken(authorization);
-    if (!token) throw unauthenticatedRequest("Authorization header must be 'Bearer <token>'");
+    if (!token) refuse("malformed_header", started, "Authorization header must be 'Bearer <token>'");
     let verified;
     try {
       verified = await tokens.verifyAccessToken(token);
     } catch (error) {
-      if (error instanceof AccessTokenError) throw unauthenticatedRequest(error.message);
+      if (error instanceof AccessTokenError) refuse(error.reason, started, error.message);
       throw error;
     }
-    if (!(await guard.isActive(verified))) {
-      throw unauthenticatedRequest("The session has ended; sign in again");
-    }
+    if (!(await guard.isActive(verified))) refuse("session_ended", started, "The session has ended; sign in again");
+    metrics.auth.recordTokenCheck("valid", performance.now() - started);
     return principalFromClaims(verified);
   }
 
@@ -134,6 +146,11 @@ export async function openDependencies(config: Config, logger: Logger, overrides
     { prisma: database.prisma, config, logger: logger.child({ component: "jobs" }) },
     config.retention.jobIntervalSeconds,
   );
+  metrics.watch({
+    poolStats: database.poolStats,
+    cachedTokenCount: tokens.cachedTokenCount,
+    unpublishedOutboxEvents: cachedValue(config.health.figuresTtlMs, () => countUnpublishedEvents(database.prisma)),
+  });
 
   return {
     config,
@@ -147,6 +164,7 @@ export async function openDependencies(config: Config, logger: Logger, overrides
     mailer,
     rateLimiter,
     payments,
+    metrics,
     services,
     jwks: () => jwksDocument(keyRing),
     authenticate,

@@ -3,6 +3,7 @@ import { loadConfig } from "./config.js";
 import { closeDependencies, openDependencies } from "./deps.js";
 import { gracefulShutdown } from "./platform/graceful-shutdown.js";
 import { createLogger } from "./platform/logger.js";
+import { listenManagementServer } from "./management-server.js";
 import { createServer } from "./server.js";
 
 const config = loadConfig();
@@ -11,6 +12,7 @@ const logger = createLogger({ level: config.log.level });
 const deps = await openDependencies(config, logger);
 const app = await createServer(deps);
 await app.listen({ host: config.http.host, port: config.http.port });
+const management = await listenManagementServer(deps);
 
 const shutdown = gracefulShutdown({
   logger,
@@ -19,6 +21,7 @@ const shutdown = gracefulShutdown({
   timeoutMs: config.http.shutdownTimeoutMs,
   steps: [
     { name: "http server", close: () => app.close() },
+    { name: "management server", close: async () => management?.close() },
     { name: "dependencies", close: () => closeDependencies(deps) },
   ],
   exit: (code) => process.exit(code),

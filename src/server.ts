@@ -39,6 +39,7 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook("onSend", async (_request, reply) => {
     if (deps.draining.active) reply.header("connection", "close");
   });
+  app.addHook("onResponse", deps.metrics.recordHttpResponse);
   app.addHook("onResponse", async (request, reply) => {
     const drainingReadiness = deps.draining.active && request.routeOptions.url === "/health/ready";
     const level = reply.statusCode >= 500 && !drainingReadiness ? "error" : reply.statusCode >= 400 ? "info" : "debug";
@@ -57,7 +58,7 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.logger,
     // The process's shutdown (src/main.ts) owns SIGTERM/SIGINT; Apollo's own handler would close the server before the drain.
     stopOnTerminationSignals: false,
-    plugins: [fastifyApolloDrainPlugin(app), unexpectedErrorPlugin(), retryAfterPlugin(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ...armor.plugins],
+    plugins: [fastifyApolloDrainPlugin(app), deps.metrics.graphqlPlugin, unexpectedErrorPlugin(), retryAfterPlugin(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ...armor.plugins],
   });
   await apollo.start();
 

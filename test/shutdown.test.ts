@@ -30,7 +30,7 @@ function freePort(): Promise<number> {
 }
 
 async function startProcess(port: number, environment: Record<string, string>): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number | null> }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "info", ...environment };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), MANAGEMENT_PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "info", ...environment };
   if (database.url) env.DATABASE_URL = database.url;
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";

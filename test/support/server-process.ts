@@ -30,7 +30,7 @@ const sourceEntry: ServerCommand = { args: ["--import", "tsx", "src/main.ts"] };
 export async function startServerProcess(environment: Record<string, string | undefined>, command: ServerCommand = sourceEntry): Promise<ServerProcess> {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "um-process-"));
-  const env = { ...process.env, NODE_ENV: "test", LOG_LEVEL: "info", HOST: "127.0.0.1", PORT: String(port), DATA_DIR: dataDir, ...environment };
+  const env = { ...process.env, NODE_ENV: "test", LOG_LEVEL: "info", HOST: "127.0.0.1", PORT: String(port), MANAGEMENT_PORT: "0", DATA_DIR: dataDir, ...environment };
   const child = spawn(process.execPath, command.args, { cwd: command.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
@@ -76,7 +76,7 @@ export async function startServerProcess(environment: Record<string, string | un
   };
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer().listen(0, "127.0.0.1", () => {
       const address = probe.address();

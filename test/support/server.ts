@@ -10,6 +10,7 @@ import { closeDependencies, openDependencies, type AppDeps } from "../../src/dep
 import { permissionsOf, type Role } from "../../src/permissions/roles.js";
 import { createLogger } from "../../src/platform/logger.js";
 import type { PaymentProvider } from "../../src/platform/payments/payment-provider.js";
+import { createManagementServer } from "../../src/management-server.js";
 import { createServer } from "../../src/server.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 
@@ -30,6 +31,8 @@ export interface SeededUser {
 
 export interface TestServer {
   url: string;
+  /** The management port (metrics, detailed health) on a free loopback port; undefined with MANAGEMENT_PORT=0. */
+  managementUrl?: string;
   deps: AppDeps;
   /** Lines the server logged, parsed (what a log shipper would receive). */
   logLines: Record<string, unknown>[];
@@ -45,7 +48,8 @@ export interface TestServer {
 
 /**
  * The real HTTP server on a fresh database of its own (PostgreSQL when DATABASE_URL is set, PGlite
- * otherwise) and REDIS_URL when set, listening on a free loopback port.
+ * otherwise) and REDIS_URL when set, listening on a free loopback port; its management server too, on
+ * another free port, unless MANAGEMENT_PORT is 0.
  */
 export async function startTestServer(
   environment: Partial<Environment> = {},
@@ -75,18 +79,23 @@ export async function startTestServer(
   });
   const deps = await openDependencies(config, logger, { payments: options.payments });
   let app: FastifyInstance;
+  let management: FastifyInstance | undefined;
   try {
     app = await createServer(deps);
     await app.listen({ host: "127.0.0.1", port: 0 });
+    if (config.management.enabled) {
+      management = await createManagementServer(deps);
+      await management.listen({ host: "127.0.0.1", port: 0 });
+    }
   } catch (error) {
     await closeDependencies(deps);
     throw error;
   }
-  const address = app.server.address();
-  const url = typeof address === "object" && address ? `http://127.0.0.1:${address.port}` : "";
+  const url = loopbackUrl(app);
 
   return {
     url,
+    managementUrl: management ? loopbackUrl(management) : undefined,
     deps,
     logLines,
     async graphql(document, variables, options = {}) {
@@ -150,9 +159,15 @@ export async function startTestServer(
     },
     async close() {
       await app.close();
+      await management?.close();
       await closeDependencies(deps);
       if (!options.sharedDatabase) await database.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function loopbackUrl(app: FastifyInstance): string {
+  const address = app.server.address();
+  return typeof address === "object" && address ? `http://127.0.0.1:${address.port}` : "";
 }

@@ -120,6 +120,7 @@ export async function resetPassword(deps: AccountDeps, token: string, newPasswor
   });
   await forgetUser(deps, ended.userId);
   await announceEndedSessions(deps, ended);
+  deps.authMetrics.recordActivity("password_reset", "none");
   await sendMail(deps, passwordChangedNotice(email), "password_changed");
 }
 
@@ -142,6 +143,7 @@ export async function changePassword(deps: AccountDeps, actor: Actor & { session
     return endSessionsIn(tx, deps, { userId: actor.userId, keep: actor.sessionId, reason: "password_changed", client: actor });
   });
   await announceEndedSessions(deps, ended);
+  deps.authMetrics.recordActivity("password_change", "none");
   await sendMail(deps, passwordChangedNotice(user.email), "password_changed");
 }
 

@@ -93,13 +93,19 @@ export class AuthResolver {
   @Mutation(() => MutationResult, { description: "Ends the current session." })
   logout(@Ctx() context: RequestContext): Promise<MutationResult> {
     const actor = actorOf(context);
-    return mutationResult(() => revokeSessions(context.deps.services, actor.userId, [actor.sessionId], "logout", actor));
+    return mutationResult(async () => {
+      await revokeSessions(context.deps.services, actor.userId, [actor.sessionId], "logout", actor);
+      context.deps.services.authMetrics.recordActivity("logout", "none");
+    });
   }
 
   @Mutation(() => MutationResult, { description: "Ends every session of the caller, on every device." })
   logoutAllSessions(@Ctx() context: RequestContext): Promise<MutationResult> {
     const actor = actorOf(context);
-    return mutationResult(() => revokeAllSessions(context.deps.services, actor.userId, "logout_all", actor));
+    return mutationResult(async () => {
+      await revokeAllSessions(context.deps.services, actor.userId, "logout_all", actor);
+      context.deps.services.authMetrics.recordActivity("logout", "none");
+    });
   }
 
   @Mutation(() => MutationResult, { description: "Ends one of the caller's sessions." })

@@ -4,6 +4,7 @@ import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors.js";
 import type { CompaniesDeps } from "../companies/companies.deps.js";
 import type { ClientInfo } from "../security/audit.service.js";
 import { fullNameProblems, isEmailAddress, normalizeEmail, userSelect } from "../users/users.service.js";
+import { failedLoginResult, riskLevelOf } from "./auth-metrics.js";
 import { needsSecondFactor, openMfaChallenge, passMfaChallenge, type ChallengeMethod, type MfaDeps } from "./mfa.service.js";
 import { createAccount, type RegisterOutcome } from "./new-account.js";
 import { passwordProblems } from "./password-policy.js";
@@ -77,11 +78,24 @@ export type LoginOutcome = ({ mfaChallengeId?: undefined } & SignedIn) | { mfaCh
  * password is then judged for risk: a second step (the authenticator, or a mailed code) when MFA is on or
  * the sign-in looks unusual, a lock when it looks like an attack.
  */
-export async function login(deps: SessionsDeps & MfaDeps & SignInRiskDeps, input: { email: string; password: string }, client: ClientInfo): Promise<LoginOutcome> {
+export async function login(deps: LoginDeps, input: { email: string; password: string }, client: ClientInfo): Promise<LoginOutcome> {
+  try {
+    const outcome = await signInWithPassword(deps, input, client);
+    deps.authMetrics.recordLogin(outcome.mfaChallengeId === undefined ? "success" : "mfa_required");
+    return outcome;
+  } catch (error) {
+    deps.authMetrics.recordLogin(failedLoginResult(error));
+    throw error;
+  }
+}
+
+type LoginDeps = SessionsDeps & MfaDeps & SignInRiskDeps;
+
+async function signInWithPassword(deps: LoginDeps, input: { email: string; password: string }, client: ClientInfo): Promise<LoginOutcome> {
   await deps.rateLimiter.consume("login", { ip: client.ip, account: normalizeEmail(input.email) });
   const user = await checkPassword(deps, input, client);
   const hasMfa = await needsSecondFactor(deps, user.id);
-  const { stepUp } = await checkSignInRisk(deps, user, client, hasMfa).catch(async (error: unknown) => {
+  const { stepUp, risk } = await checkSignInRisk(deps, user, client, hasMfa).catch(async (error: unknown) => {
     if (error instanceof DomainError) await recordLoginAttempt(deps, { userId: user.id, email: user.email, success: false, reason: "risk_locked" }, client);
     throw error;
   });
@@ -90,7 +104,7 @@ export async function login(deps: SessionsDeps & MfaDeps & SignInRiskDeps, input
     await recordLoginAttempt(deps, { userId: user.id, email: user.email, success: true, reason: "mfa_required" }, client);
     return { mfaChallengeId: await openMfaChallenge(deps, user.id, { method: mfaMethod }), mfaMethod };
   }
-  return completeSignIn(deps, user, client, { authMethods: ["pwd"] });
+  return completeSignIn(deps, user, client, { authMethods: ["pwd"], risk: riskLevelOf(risk) });
 }
 
 /**
@@ -99,6 +113,7 @@ export async function login(deps: SessionsDeps & MfaDeps & SignInRiskDeps, input
  */
 export async function verifyMfa(deps: SessionsDeps & MfaDeps, challengeId: string, code: string, client: ClientInfo): Promise<SignedIn> {
   const { userId, method, firstFactor, pendingLink } = await passMfaChallenge(deps, challengeId, code, client);
+  deps.authMetrics.recordActivity("mfa_verify", "none");
   if (pendingLink) await linkPendingIdentity(deps, userId, pendingLink, client);
   const user = await deps.prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { ...userSelect, lastActiveCompanyId: true } });
   return completeSignIn(deps, user, client, { via: pendingLink?.provider, authMethods: [firstFactor, method === "TOTP" ? "otp" : "email"] });

@@ -147,6 +147,7 @@ export async function createAccount(deps: SessionsDeps & CompaniesDeps, account:
     if (registered.invited) await membershipChanged(deps, userId, registered.invited.companyId, registered.invited.role, now);
     if (registered.enterpriseId) await membershipChanged(deps, userId, registered.enterpriseId, "MEMBER", now);
     const tokens = await issueTokens(deps, registered.session, registered.refreshToken, { correlationId: client.correlationId });
+    deps.authMetrics.recordActivity("register", "none");
     return {
       user: registered.user,
       tokens,

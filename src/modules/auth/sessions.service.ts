@@ -7,6 +7,7 @@ import { DomainError, ErrorCode } from "../../platform/errors.js";
 import { isUuid } from "../../platform/ids.js";
 import type { RateLimiter } from "../../platform/rate-limit.js";
 import type { TokenService } from "../../platform/tokens/index.js";
+import type { AuthMetrics } from "./auth-metrics.js";
 import { findActiveMembership, type ActiveMembership } from "../companies/companies.service.js";
 import { featuresOf } from "../subscriptions/tiers.js";
 import { recordAudit, type Actor, type ClientInfo } from "../security/audit.service.js";
@@ -19,6 +20,7 @@ export interface SessionsDeps {
   guard: SessionGuard;
   rateLimiter: RateLimiter;
   config: Pick<Config, "tokens" | "sessions" | "lockout" | "operators">;
+  authMetrics: AuthMetrics;
   clock?: () => number;
 }
 
@@ -141,6 +143,18 @@ export async function issueTokens(
  * refreshing together each get a valid pair); after it, the reuse is taken as theft and the session ends.
  */
 export async function refreshSession(deps: SessionsDeps, presented: string, client: ClientInfo): Promise<AuthTokens> {
+  try {
+    const tokens = await rotateRefreshToken(deps, presented, client);
+    deps.authMetrics.recordRefresh(true);
+    deps.authMetrics.recordActivity("refresh", "none");
+    return tokens;
+  } catch (error) {
+    deps.authMetrics.recordRefresh(false);
+    throw error;
+  }
+}
+
+async function rotateRefreshToken(deps: SessionsDeps, presented: string, client: ClientInfo): Promise<AuthTokens> {
   await deps.rateLimiter.consume("refresh", { ip: client.ip });
   if (!presented || presented.length > 256) throw invalidRefreshToken();
   const at = now(deps);

@@ -3,6 +3,7 @@ import { BugError, DomainError, ErrorCode } from "../../platform/errors.js";
 import { findActiveMembership } from "../companies/companies.service.js";
 import { recordAudit, type ClientInfo } from "../security/audit.service.js";
 import { forgetUser, normalizeEmail, userSelect, type UserRecord } from "../users/users.service.js";
+import type { RiskLevel } from "./auth-metrics.js";
 import { countFailedLogin } from "./lockout.js";
 import { issueTokens, openSession, type AuthTokens, type SessionsDeps } from "./sessions.service.js";
 
@@ -71,13 +72,13 @@ export async function checkPassword(deps: SessionsDeps, input: { email: string; 
 
 /**
  * Opens a session for a user who proved who they are, in the company they last used. `authMethods` become
- * the tokens' `amr`; `via` names the identity provider of an SSO sign-in.
+ * the tokens' `amr`; `via` names the identity provider of an SSO sign-in; `risk` is the login-risk level, when assessed.
  */
 export async function completeSignIn(
   deps: SessionsDeps,
   user: SigningIn,
   client: ClientInfo,
-  { via, authMethods }: { via?: string; authMethods: string[] },
+  { via, authMethods, risk = "none" }: { via?: string; authMethods: string[]; risk?: RiskLevel },
 ): Promise<SignedIn> {
   const membership = await findActiveMembership(deps, user.id, user.lastActiveCompanyId);
   if (!membership) throw new BugError("BUG_USER_WITHOUT_COMPANY", "an active user has no active membership");
@@ -101,6 +102,7 @@ export async function completeSignIn(
   await forgetUser(deps, user.id);
   await recordLoginAttempt(deps, { userId: user.id, email: user.email, success: true, reason: via ? `sso_${via.toLowerCase()}` : null }, client);
   const tokens = await issueTokens(deps, session, refreshToken, { correlationId: client.correlationId, membership });
+  deps.authMetrics.recordActivity("login", risk);
   const { lastActiveCompanyId: _last, ...record } = user;
   return { user: { ...record, lastLoginAt: now }, tokens, companyId: membership.companyId };
 }

@@ -3,6 +3,14 @@ import { createLocalCache } from "./local-cache.js";
 import { createRedisCache } from "./redis-cache.js";
 
 export type CacheHealth = "ok" | "unavailable" | "disabled";
+export type CacheLayer = "lru" | "redis";
+
+/** Told of every lookup in a layer: the LRU, then Redis when the LRU could not answer. */
+export interface CacheLookups {
+  record(layer: CacheLayer, hit: boolean): void;
+}
+
+const uncounted: CacheLookups = { record() {} };
 export type MessageHandler = (message: string) => void | Promise<void>;
 
 /**
@@ -35,6 +43,7 @@ export interface CacheOptions {
   connectTimeoutMs?: number;
   /** Upper bound on one Redis command, the health ping included. */
   commandTimeoutMs?: number;
+  lookups?: CacheLookups;
 }
 
 export const cacheDefaults = {
@@ -42,6 +51,7 @@ export const cacheDefaults = {
   lruMaxEntries: 10_000,
   connectTimeoutMs: 2_000,
   commandTimeoutMs: 500,
+  lookups: uncounted,
 };
 
 /** Creates the cache: Redis-backed when `redisUrl` is given, in-process otherwise. */

@@ -1,16 +1,19 @@
 import type { Logger } from "../logger.js";
-import type { Cache } from "./cache.js";
+import type { Cache, CacheLookups } from "./cache.js";
 import { checkChannel, toJson, ttlToMs } from "./cache-input.js";
 import { ChannelHandlers } from "./channel-handlers.js";
 import { LocalStore } from "./local-store.js";
 
 /** The cache without Redis: the LRU alone, and pub/sub delivered inside this process. */
-export function createLocalCache(options: { logger: Logger; lruMaxEntries: number }): Cache {
+export function createLocalCache(options: { logger: Logger; lruMaxEntries: number; lookups: CacheLookups }): Cache {
+  const { lookups } = options;
   const store = new LocalStore(options.lruMaxEntries);
   const handlers = new ChannelHandlers(options.logger);
   return {
     async get<T>(key: string) {
-      return store.get(key)?.value as T | undefined;
+      const hit = store.get(key);
+      lookups.record("lru", hit !== undefined);
+      return hit?.value as T | undefined;
     },
     async set<T>(key: string, value: T, ttlSeconds: number) {
       const ttlMs = ttlToMs(ttlSeconds);

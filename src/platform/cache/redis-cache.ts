@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "../logger.js";
-import type { Cache, CacheHealth, MessageHandler } from "./cache.js";
+import type { Cache, CacheHealth, CacheLookups, MessageHandler } from "./cache.js";
 import { checkChannel, reservedChannelPrefix, toJson, ttlToMs } from "./cache-input.js";
 import { ChannelHandlers } from "./channel-handlers.js";
 import { LocalStore } from "./local-store.js";
@@ -14,6 +14,7 @@ export interface RedisCacheOptions {
   lruMaxEntries: number;
   connectTimeoutMs: number;
   commandTimeoutMs: number;
+  lookups: CacheLookups;
 }
 
 /** What goes over `<namespace>:_cache:invalidate`: the keys whose LRU copies other replicas must drop. */
@@ -42,6 +43,7 @@ class RedisCache implements Cache {
   readonly #handlers: ChannelHandlers;
   readonly #commands: Redis;
   readonly #subscriber: Redis;
+  readonly #lookups: CacheLookups;
   // The LRU is trusted only while other replicas' invalidations can reach it.
   #coherent = false;
   // Bumped by every write and invalidation: a Redis read that raced one must not refill the LRU.
@@ -53,6 +55,7 @@ class RedisCache implements Cache {
     this.#prefix = `${options.namespace}:`;
     this.#invalidationChannel = `${this.#prefix}${reservedChannelPrefix}invalidate`;
     this.#store = new LocalStore(options.lruMaxEntries);
+    this.#lookups = options.lookups;
     this.#handlers = new ChannelHandlers(options.logger);
     const shared: RedisOptions = {
       connectTimeout: options.connectTimeoutMs,
@@ -85,6 +88,7 @@ class RedisCache implements Cache {
   async get<T>(key: string): Promise<T | undefined> {
     if (this.#coherent) {
       const hit = this.#store.get(key);
+      this.#lookups.record("lru", hit !== undefined);
       if (hit) return hit.value as T;
     }
     const epoch = this.#epoch;
@@ -93,9 +97,11 @@ class RedisCache implements Cache {
     try {
       [json, ttlMs] = await Promise.all([this.#commands.get(this.#key(key)), this.#commands.pttl(this.#key(key))]);
     } catch (err) {
+      this.#lookups.record("redis", false);
       this.#logger.debug({ key, err: messageOf(err) }, "cache read failed; treated as a miss");
       return undefined;
     }
+    this.#lookups.record("redis", json !== null);
     if (json === null) return undefined;
     let value: unknown;
     try {

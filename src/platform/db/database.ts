@@ -11,6 +11,13 @@ import { pgExecutor, pgliteExecutor } from "./sql-executor.js";
 
 export type QueryListener = (sql: string, durationMs: number) => void;
 
+/** Connections of the pool right now, and queries waiting for one. */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
 export interface Database {
   kind: "postgres" | "pglite";
   prisma: PrismaClient;
@@ -20,6 +27,8 @@ export interface Database {
   close(): Promise<void>;
   /** Calls `listener` with every SQL statement Prisma sends; returns the unsubscribe function. */
   onQuery(listener: QueryListener): () => void;
+  /** PGlite is one connection, reported idle: it queues queries inside itself, out of sight. */
+  poolStats(): PoolStats;
 }
 
 type Settings = Config["database"];
@@ -34,7 +43,8 @@ export async function openDatabase(settings: Settings, options: { logger: Logger
     if (options.migrate) await migrateDatabase(settings, { logger });
     const pool = new pg.Pool({ connectionString: settings.url, max: settings.poolSize, options: searchPath(settings) });
     pool.on("error", (error) => logger.warn({ err: error }, "idle database connection failed"));
-    return createPrismaDatabase("postgres", new PrismaPg(pool, { schema: settings.schema }), () => pool.end(), logger);
+    const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+    return createPrismaDatabase("postgres", new PrismaPg(pool, { schema: settings.schema }), () => pool.end(), poolStats, logger);
   }
   const embedded = await openEmbedded(settings.directory);
   try {
@@ -43,7 +53,7 @@ export async function openDatabase(settings: Settings, options: { logger: Logger
     await embedded.close();
     throw error;
   }
-  return createPrismaDatabase("pglite", new PrismaPGlite(embedded), () => embedded.close(), logger);
+  return createPrismaDatabase("pglite", new PrismaPGlite(embedded), () => embedded.close(), () => ({ total: 1, idle: 1, waiting: 0 }), logger);
 }
 
 /** Applies the pending migrations to the configured database, then disconnects; returns the names applied. */
@@ -100,6 +110,7 @@ function createPrismaDatabase(
   kind: Database["kind"],
   adapter: PrismaPg | PrismaPGlite,
   closeDriver: () => Promise<void>,
+  poolStats: () => PoolStats,
   logger: Logger,
 ): Database {
   const prisma = new PrismaClient({
@@ -129,5 +140,6 @@ function createPrismaDatabase(
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    poolStats,
   };
 }

@@ -9,6 +9,11 @@ export interface OutboxBacklogOptions {
   intervalMs: number;
 }
 
+/** Outbox rows not yet published (an index range of `published_at IS NULL`). */
+export function countUnpublishedEvents(prisma: PrismaClient): Promise<number> {
+  return prisma.outboxEvent.count({ where: { publishedAt: null } });
+}
+
 /**
  * Without Redis nothing publishes the outbox: its rows are kept for a publisher to deliver later.
  * This counts them now and then and warns once when they pile up, so the table does not grow unnoticed.
@@ -20,7 +25,7 @@ export function watchOutboxBacklog(options: OutboxBacklogOptions): { stop(): Pro
   let checking: Promise<void> = Promise.resolve();
 
   async function check(): Promise<void> {
-    const unpublished = await prisma.outboxEvent.count({ where: { publishedAt: null } });
+    const unpublished = await countUnpublishedEvents(prisma);
     if (warned || unpublished < thresholdRows) return;
     warned = true;
     logger.warn({ unpublished, thresholdRows }, "outbox rows are piling up unpublished: set REDIS_URL so the publisher delivers them");

@@ -24,6 +24,8 @@ const messages: Record<AccessTokenRejection, string> = {
   claims_mismatch: "Access token claims disagree with each other",
 };
 
+export const accessTokenRejections = Object.keys(messages) as AccessTokenRejection[];
+
 /** The one error verification throws. The message is fixed per reason and never contains the token. */
 export class AccessTokenError extends Error {
   constructor(readonly reason: AccessTokenRejection) {

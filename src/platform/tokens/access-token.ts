@@ -69,6 +69,8 @@ export interface TokenService {
   issueAccessToken(input: AccessTokenInput): Promise<IssuedAccessToken>;
   /** Throws AccessTokenError when the token is not one this service would accept right now. */
   verifyAccessToken(token: string): Promise<VerifiedAccessToken>;
+  /** Verified tokens remembered right now. */
+  cachedTokenCount(): number;
 }
 
 export const ACCESS_TOKEN_TYPE = "at+jwt";
@@ -158,6 +160,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       verified.set(token, claims);
       return claims;
     },
+
+    cachedTokenCount: () => verified.size,
   };
 }
 

@@ -1,4 +1,4 @@
-export { AccessTokenError, type AccessTokenRejection } from "./access-token-error.js";
+export { AccessTokenError, accessTokenRejections, type AccessTokenRejection } from "./access-token-error.js";
 export {
   ACCESS_TOKEN_TYPE,
   createTokenService,
