@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { permissionsOf } from "../src/permissions/roles.js";
-import { composeWithOrders } from "./support/orders-subgraph.js";
+import { composeWithOrders } from "../examples/gateway/compose.js";
 import { startTestServer, type SeededUser, type TestServer } from "./support/server.js";
 
 const userEntities = `query ($representations: [_Any!]!) {

@@ -1,10 +1,10 @@
-import { readFile } from "node:fs/promises";
 import type { GraphQLFormattedError } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { composeRunningSubgraphs } from "../examples/gateway/compose.js";
+import { startGateway } from "../examples/gateway/gateway.js";
+import { startOrdersSubgraph, type StoredOrder } from "../examples/gateway/orders-subgraph.js";
 import { MeDocument } from "./generated/graphql.js";
 import { registerAccount } from "./support/accounts.js";
-import { startGateway } from "./support/gateway.js";
-import { composeWithOrders, startOrdersSubgraph } from "./support/orders-subgraph.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 
 interface OrderResult {
@@ -33,15 +33,21 @@ beforeAll(async () => {
   server = await startTestServer();
   ann = await registerWithCompany("Ann Able");
   bob = await registerWithCompany("Bob Baker");
-  orders = await startOrdersSubgraph([
-    { id: "order-ann", placedById: ann.user.id, companyId: ann.companyId },
-    { id: "order-bob", placedById: bob.user.id, companyId: bob.companyId },
-  ]);
-  const sdl = await readFile(new URL("../schema/user-management.graphql", import.meta.url), "utf8");
-  const { errors, supergraphSdl } = composeWithOrders(sdl, { userManagement: `${server.url}/graphql`, orders: orders.url });
-  expect(errors).toEqual([]);
-  gateway = await startGateway(supergraphSdl);
+  const { issuer, audience } = server.deps.config.tokens;
+  orders = await startOrdersSubgraph({
+    host: "127.0.0.1",
+    port: 0,
+    portVariable: "the orders port",
+    verification: { jwksUrl: `${server.url}/.well-known/jwks.json`, issuer, audience },
+    orders: [storedOrder("order-ann", ann), storedOrder("order-bob", bob)],
+  });
+  const supergraphSdl = await composeRunningSubgraphs({ userManagement: `${server.url}/graphql`, orders: orders.url });
+  gateway = await startGateway(supergraphSdl, { host: "127.0.0.1", port: 0, portVariable: "the gateway port" });
 });
+
+function storedOrder(id: string, account: Account): StoredOrder {
+  return { id, symbol: "ACME", side: "BUY", quantity: 1, placedAt: new Date().toISOString(), placedById: account.user.id, companyId: account.companyId, correlationId: null };
+}
 
 afterAll(async () => {
   await gateway?.close();

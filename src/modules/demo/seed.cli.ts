@@ -1,0 +1,36 @@
+// `npm run db:seed [-- --force]`: demo companies, users of every role, pending invitations and every tier, once.
+import { loadConfig } from "../../config.js";
+import { closeDependencies, openDependencies } from "../../deps.js";
+import { createLogger } from "../../platform/logger.js";
+import { createDevelopmentPaymentProvider } from "../../platform/payments/development-payment-provider.js";
+import { formatDemoCredentials } from "./demo-credentials.js";
+import { seedDemoData } from "./demo-data.js";
+
+const args = process.argv.slice(2);
+if (args.some((arg) => arg !== "--force")) {
+  console.error("usage: npm run db:seed [-- --force]");
+  process.exit(2);
+}
+
+// Checked before loadConfig, so the refusal is what a production shell sees even when its other variables are missing.
+if (process.env.NODE_ENV === "production" && !args.includes("--force")) {
+  console.error("Refusing to seed demo accounts with NODE_ENV=production (they share one published password). Add -- --force if you really mean it.");
+  process.exit(1);
+}
+
+const config = loadConfig();
+
+const logger = createLogger({ level: "warn" });
+// Paid upgrades of the demo companies never reach a real payment provider.
+const deps = await openDependencies(config, logger, { payments: createDevelopmentPaymentProvider(logger) });
+let exitCode = 0;
+try {
+  const report = await seedDemoData(deps.services);
+  console.log(formatDemoCredentials(report, `http://localhost:${config.http.port}/graphql`));
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  exitCode = 1;
+} finally {
+  await closeDependencies(deps);
+}
+process.exit(exitCode);
