@@ -11,6 +11,7 @@ import type { SubscriptionsDeps } from "./modules/subscriptions/subscriptions.se
 import { startRetentionJob } from "./modules/privacy/retention.job.js";
 import { principalFromClaims, type Principal } from "./permissions/principal.js";
 import { createCache, type Cache } from "./platform/cache/cache.js";
+import { traceCache } from "./platform/tracing/cache-spans.js";
 import { openDatabase, type Database } from "./platform/db/database.js";
 import { createTxtLookup } from "./platform/dns/txt-records.js";
 import { createMailer, type Mailer } from "./platform/mail/mailer.js";
@@ -77,8 +78,9 @@ export interface DependencyOverrides {
 
 export async function openDependencies(config: Config, logger: Logger, overrides: DependencyOverrides = {}): Promise<AppDeps> {
   if (config.passwordHashConcurrency) setPasswordHashingConcurrency(config.passwordHashConcurrency);
-  const database = await openDatabase(config.database, { logger, migrate: true });
-  const cache = await createCache({ redisUrl: config.redis?.url, namespace: config.redis?.namespace, logger });
+  const database = await openDatabase(config.database, { logger, migrate: true, traced: config.telemetry.enabled });
+  const untracedCache = await createCache({ redisUrl: config.redis?.url, namespace: config.redis?.namespace, logger });
+  const cache = config.telemetry.enabled ? traceCache(untracedCache) : untracedCache;
   const secretBox = createSecretBox(
     await loadSecretBoxKey({ configured: config.secretEncryptionKey, dataDir: config.dataDir, requireConfigured: config.isProduction }),
   );

@@ -1,11 +1,14 @@
 import "reflect-metadata";
 import { loadConfig } from "./config.js";
 import { closeDependencies, openDependencies } from "./deps.js";
-import { createLogger } from "./platform/logger.js";
+import { chooseLogFormat, createLogger } from "./platform/logger.js";
+import { startTelemetry } from "./platform/telemetry.js";
 import { createServer } from "./server.js";
 
 const config = loadConfig();
-const logger = createLogger({ level: config.log.level });
+const logFormat = chooseLogFormat({ env: config.env, requested: config.log.format, stdoutIsTty: process.stdout.isTTY === true });
+const logger = createLogger({ level: config.log.level, format: logFormat });
+const telemetry = startTelemetry(config.telemetry, logger);
 
 const deps = await openDependencies(config, logger);
 const app = await createServer(deps);
@@ -24,6 +27,7 @@ async function shutdown(signal: string) {
   try {
     await app.close();
     await closeDependencies(deps);
+    await telemetry.shutdown();
     logger.info("stopped");
     process.exit(0);
   } catch (error) {

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from "@as-integrations/fastify";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { createRequestContext, type RequestContext } from "./context.js";
@@ -9,6 +8,9 @@ import { checkHealth } from "./health.js";
 import { graphqlArmor } from "./platform/graphql-armor.js";
 import { retryAfterPlugin } from "./platform/graphql-rate-limit.js";
 import { formatError, unexpectedErrorPlugin } from "./platform/graphql-errors.js";
+import { scopeRequests } from "./platform/request-scope.js";
+import { federatedTracePlugin } from "./platform/tracing/federated-trace.js";
+import { traceGraphql } from "./platform/tracing/graphql-spans.js";
 import { jwksCacheControl } from "./platform/tokens/index.js";
 import { internalRoutes } from "./modules/rest/internal.routes.js";
 import { restRoutes } from "./modules/rest/rest.routes.js";
@@ -35,6 +37,7 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-correlation-id", request.id);
   });
+  scopeRequests(app, { tracing: config.telemetry.enabled });
   app.addHook("onResponse", async (request, reply) => {
     const level = reply.statusCode >= 500 ? "error" : reply.statusCode >= 400 ? "info" : "debug";
     request.log[level]({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: reply.elapsedTime }, "request completed");
@@ -42,6 +45,7 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
 
   const { schema } = await createSchema();
   const armor = graphqlArmor(config.graphql);
+  const telemetryPlugins = config.telemetry.enabled ? [traceGraphql(schema)] : [];
   const apollo = new ApolloServer<RequestContext>({
     schema,
     introspection: config.graphql.introspection,
@@ -50,7 +54,7 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
     validationRules: armor.validationRules,
     formatError,
     logger: deps.logger,
-    plugins: [fastifyApolloDrainPlugin(app), unexpectedErrorPlugin(), retryAfterPlugin(), ApolloServerPluginInlineTraceDisabled(), ...armor.plugins],
+    plugins: [fastifyApolloDrainPlugin(app), unexpectedErrorPlugin(), retryAfterPlugin(), federatedTracePlugin(config.graphql.federatedTracing), ...armor.plugins, ...telemetryPlugins],
   });
   await apollo.start();
 

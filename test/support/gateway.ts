@@ -1,5 +1,5 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 
 interface GatewayContext {
@@ -7,7 +7,7 @@ interface GatewayContext {
 }
 
 /** A real @apollo/gateway over `supergraphSdl`, served on a free loopback port; forwards the caller's Authorization. */
-export async function startGateway(supergraphSdl: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function startGateway(supergraphSdl: string, plugins: ApolloServerPlugin<GatewayContext>[] = []): Promise<{ url: string; close(): Promise<void> }> {
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ url }) =>
@@ -18,7 +18,7 @@ export async function startGateway(supergraphSdl: string): Promise<{ url: string
         },
       }),
   });
-  const server = new ApolloServer<GatewayContext>({ gateway });
+  const server = new ApolloServer<GatewayContext>({ gateway, plugins });
   const { url } = await startStandaloneServer(server, {
     listen: { host: "127.0.0.1", port: 0 },
     context: async ({ req }) => ({ authorization: req.headers.authorization }),

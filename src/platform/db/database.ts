@@ -6,6 +6,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { Config } from "../../config.js";
 import { PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
+import { traceQueries } from "../tracing/database-spans.js";
 import { applyMigrations, readMigrations } from "./migrations.js";
 import { pgExecutor, pgliteExecutor } from "./sql-executor.js";
 
@@ -27,14 +28,15 @@ type Settings = Config["database"];
 /**
  * Opens the configured database: PostgreSQL through a `pg` pool of `poolSize`, or the embedded PGlite
  * persisted in `directory`. The embedded database is always migrated; PostgreSQL when `migrate` is set.
+ * With `traced`, every Prisma operation runs in a span.
  */
-export async function openDatabase(settings: Settings, options: { logger: Logger; migrate?: boolean }): Promise<Database> {
+export async function openDatabase(settings: Settings, options: { logger: Logger; migrate?: boolean; traced?: boolean }): Promise<Database> {
   const { logger } = options;
   if (settings.kind === "postgres") {
     if (options.migrate) await migrateDatabase(settings, { logger });
     const pool = new pg.Pool({ connectionString: settings.url, max: settings.poolSize, options: searchPath(settings) });
     pool.on("error", (error) => logger.warn({ err: error }, "idle database connection failed"));
-    return createPrismaDatabase("postgres", new PrismaPg(pool, { schema: settings.schema }), () => pool.end(), logger);
+    return createPrismaDatabase("postgres", new PrismaPg(pool, { schema: settings.schema }), () => pool.end(), options);
   }
   const embedded = await openEmbedded(settings.directory);
   try {
@@ -43,7 +45,7 @@ export async function openDatabase(settings: Settings, options: { logger: Logger
     await embedded.close();
     throw error;
   }
-  return createPrismaDatabase("pglite", new PrismaPGlite(embedded), () => embedded.close(), logger);
+  return createPrismaDatabase("pglite", new PrismaPGlite(embedded), () => embedded.close(), options);
 }
 
 /** Applies the pending migrations to the configured database, then disconnects; returns the names applied. */
@@ -81,7 +83,7 @@ function createPrismaDatabase(
   kind: Database["kind"],
   adapter: PrismaPg | PrismaPGlite,
   closeDriver: () => Promise<void>,
-  logger: Logger,
+  { logger, traced }: { logger: Logger; traced?: boolean },
 ): Database {
   const prisma = new PrismaClient({
     adapter,
@@ -98,7 +100,7 @@ function createPrismaDatabase(
   let closing: Promise<void> | undefined;
   return {
     kind,
-    prisma,
+    prisma: traced ? traceQueries(prisma) : prisma,
     async ping() {
       await prisma.$queryRaw`SELECT 1`;
     },
