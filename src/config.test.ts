@@ -118,4 +118,26 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ ...productionPayments, NODE_ENV: "production", PAYMENT_API_URL: "http://payments.internal" })).toThrow(/PAYMENT_API_URL: must be https in production/);
     expect(loadConfig({ ...productionPayments, NODE_ENV: "production" }).payments.provider).toBe("http");
   });
+
+  it("traces over OTLP only when the OTEL_* variables name an exporter, and never with OTEL_SDK_DISABLED", () => {
+    const enabled = (environment: Record<string, string>) => loadConfig(environment).telemetry.enabled;
+    expect(enabled({})).toBe(false);
+    expect(enabled({ OTEL_EXPORTER_OTLP_ENDPOINT: "" })).toBe(false);
+    expect(enabled({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" })).toBe(true);
+    expect(enabled({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://collector:4318/v1/traces" })).toBe(true);
+    expect(enabled({ OTEL_TRACES_EXPORTER: "otlp" })).toBe(true);
+    expect(enabled({ OTEL_TRACES_EXPORTER: "none", OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" })).toBe(false);
+    expect(enabled({ OTEL_SDK_DISABLED: "TRUE", OTEL_TRACES_EXPORTER: "otlp" })).toBe(false);
+    expect(() => loadConfig({ OTEL_TRACES_EXPORTER: "zipkin" })).toThrow(/OTEL_TRACES_EXPORTER/);
+    expect(loadConfig({}).telemetry).toMatchObject({ serviceName: "user-management", batch: { scheduledDelayMillis: 5000 } });
+    expect(loadConfig({ OTEL_SERVICE_NAME: "um-eu", OTEL_BSP_SCHEDULE_DELAY: "50" }).telemetry).toMatchObject({ serviceName: "um-eu", batch: { scheduledDelayMillis: 50 } });
+  });
+
+  it("answers federated traces unless FEDERATED_TRACING=false, and reads LOG_FORMAT", () => {
+    expect(loadConfig({}).graphql.federatedTracing).toBe(true);
+    expect(loadConfig({ FEDERATED_TRACING: "false" }).graphql.federatedTracing).toBe(false);
+    expect(loadConfig({}).log.format).toBeUndefined();
+    expect(loadConfig({ LOG_FORMAT: "pretty" }).log.format).toBe("pretty");
+    expect(() => loadConfig({ LOG_FORMAT: "xml" })).toThrow(/LOG_FORMAT/);
+  });
 });

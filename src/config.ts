@@ -13,6 +13,10 @@ const listOf = (fallback: string) =>
     .default(fallback)
     .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean));
 const list = listOf("");
+// The OTEL_* variables follow the OpenTelemetry spec: an empty value counts as unset.
+const otelText = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((value) => (value === "" ? undefined : value), schema);
+const otelFlag = otelText(z.string().optional()).transform((value) => value?.trim().toLowerCase() === "true");
+const otelCount = (fallback: number) => otelText(z.coerce.number().int().min(0).default(fallback));
 
 // Read from the package itself, so `node dist/main.js` (no npm, no npm_package_version) reports it too.
 const packageVersion = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
@@ -48,6 +52,17 @@ const environmentSchema = z.object({
   METRICS_MAX_OPERATION_NAMES: z.coerce.number().int().min(0).default(200),
   HEALTH_FIGURES_TTL_SECONDS: z.coerce.number().min(0).default(5),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  FEDERATED_TRACING: z.enum(["true", "false"]).default("true"),
+  OTEL_SDK_DISABLED: otelFlag,
+  OTEL_TRACES_EXPORTER: otelText(z.enum(["otlp", "none"], { message: "only otlp (OTLP over HTTP) or none are supported" }).optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: otelText(z.string().url().optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otelText(z.string().url().optional()),
+  OTEL_SERVICE_NAME: otelText(z.string().min(1).default("user-management")),
+  OTEL_BSP_SCHEDULE_DELAY: otelCount(5000),
+  OTEL_BSP_EXPORT_TIMEOUT: otelCount(30_000),
+  OTEL_BSP_MAX_QUEUE_SIZE: otelCount(2048),
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: otelCount(512),
   SERVICE_VERSION: z.string().default(packageVersion),
   DATA_DIR: z.string().default(".data"),
   DATABASE_URL: z.string().url().optional(),
@@ -192,7 +207,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       bodyLimitBytes: env.REST_BODY_LIMIT_BYTES,
       serviceTokens: env.INTERNAL_SERVICE_TOKENS.map((entry) => ({ name: entry.slice(0, entry.indexOf(":")), token: entry.slice(entry.indexOf(":") + 1) })),
     },
-    log: { level: env.LOG_LEVEL },
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
+    telemetry: telemetrySettings(env),
     dataDir: path.resolve(env.DATA_DIR),
     database: env.DATABASE_URL
       ? { kind: "postgres" as const, url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, poolSize: env.DATABASE_POOL_SIZE }
@@ -291,6 +307,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
         maxTokens: env.GRAPHQL_MAX_TOKENS,
       },
       fieldSuggestions: env.NODE_ENV !== "production",
+      federatedTracing: env.FEDERATED_TRACING === "true",
     },
     payments: paymentSettings(env, isProduction),
     retention: { defaultDays: env.DATA_RETENTION_DEFAULT_DAYS, jobIntervalSeconds: env.RETENTION_JOB_INTERVAL_SECONDS },
@@ -331,6 +348,22 @@ function paymentSettings(env: z.infer<typeof environmentSchema>, isProduction: b
     circuitFailures: env.PAYMENT_CIRCUIT_FAILURES,
     circuitCooldownMs: env.PAYMENT_CIRCUIT_COOLDOWN_MS,
     currency: env.BILLING_CURRENCY,
+  };
+}
+
+/** OpenTelemetry tracing: on when the standard variables name an OTLP exporter, unless OTEL_SDK_DISABLED. */
+function telemetrySettings(env: z.infer<typeof environmentSchema>) {
+  const exporterConfigured = env.OTEL_TRACES_EXPORTER === "otlp" || Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  return {
+    enabled: !env.OTEL_SDK_DISABLED && env.OTEL_TRACES_EXPORTER !== "none" && exporterConfigured,
+    serviceName: env.OTEL_SERVICE_NAME,
+    serviceVersion: env.SERVICE_VERSION,
+    batch: {
+      scheduledDelayMillis: env.OTEL_BSP_SCHEDULE_DELAY,
+      exportTimeoutMillis: env.OTEL_BSP_EXPORT_TIMEOUT,
+      maxQueueSize: env.OTEL_BSP_MAX_QUEUE_SIZE,
+      maxExportBatchSize: env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE,
+    },
   };
 }
 

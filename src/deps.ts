@@ -11,6 +11,7 @@ import type { SubscriptionsDeps } from "./modules/subscriptions/subscriptions.se
 import { startRetentionJob } from "./modules/privacy/retention.job.js";
 import { principalFromClaims, type Principal } from "./permissions/principal.js";
 import { createCache, type Cache } from "./platform/cache/cache.js";
+import { traceCache } from "./platform/tracing/cache-spans.js";
 import { openDatabase, requireMigrated, type Database } from "./platform/db/database.js";
 import { createTxtLookup } from "./platform/dns/txt-records.js";
 import { createDraining, type Draining } from "./platform/draining.js";
@@ -88,8 +89,9 @@ export async function openDependencies(config: Config, logger: Logger, overrides
   if (config.passwordHashConcurrency) setPasswordHashingConcurrency(config.passwordHashConcurrency);
   if (!config.migrateOnStart) await requireMigrated(config.database);
   const metrics = createMetrics({ maxOperationNames: config.metrics.maxOperationNames, redis: config.redis !== undefined });
-  const database = await openDatabase(config.database, { logger, migrate: config.migrateOnStart });
-  const cache = await createCache({ redisUrl: config.redis?.url, namespace: config.redis?.namespace, logger, lookups: metrics.cache });
+  const database = await openDatabase(config.database, { logger, migrate: config.migrateOnStart, traced: config.telemetry.enabled });
+  const untracedCache = await createCache({ redisUrl: config.redis?.url, namespace: config.redis?.namespace, logger, lookups: metrics.cache });
+  const cache = config.telemetry.enabled ? traceCache(untracedCache) : untracedCache;
   const secretBox = createSecretBox(
     await loadSecretBoxKey({ configured: config.secretEncryptionKey, dataDir: config.dataDir, requireConfigured: config.isProduction }),
   );

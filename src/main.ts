@@ -2,12 +2,15 @@ import "reflect-metadata";
 import { loadConfig } from "./config.js";
 import { closeDependencies, openDependencies } from "./deps.js";
 import { gracefulShutdown } from "./platform/graceful-shutdown.js";
-import { createLogger } from "./platform/logger.js";
+import { chooseLogFormat, createLogger } from "./platform/logger.js";
+import { startTelemetry } from "./platform/telemetry.js";
 import { listenManagementServer } from "./management-server.js";
 import { createServer } from "./server.js";
 
 const config = loadConfig();
-const logger = createLogger({ level: config.log.level });
+const logFormat = chooseLogFormat({ env: config.env, requested: config.log.format, stdoutIsTty: process.stdout.isTTY === true });
+const logger = createLogger({ level: config.log.level, format: logFormat });
+const telemetry = startTelemetry(config.telemetry, logger);
 
 const deps = await openDependencies(config, logger);
 const app = await createServer(deps);
@@ -23,6 +26,7 @@ const shutdown = gracefulShutdown({
     { name: "http server", close: () => app.close() },
     { name: "management server", close: async () => management?.close() },
     { name: "dependencies", close: () => closeDependencies(deps) },
+    { name: "telemetry", close: () => telemetry.shutdown() },
   ],
   exit: (code) => process.exit(code),
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from "@as-integrations/fastify";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { createRequestContext, type RequestContext } from "./context.js";
@@ -9,6 +9,9 @@ import { checkHealth } from "./health.js";
 import { graphqlArmor } from "./platform/graphql-armor.js";
 import { retryAfterPlugin } from "./platform/graphql-rate-limit.js";
 import { formatError, unexpectedErrorPlugin } from "./platform/graphql-errors.js";
+import { scopeRequests } from "./platform/request-scope.js";
+import { federatedTracePlugin } from "./platform/tracing/federated-trace.js";
+import { traceGraphql } from "./platform/tracing/graphql-spans.js";
 import { jwksCacheControl } from "./platform/tokens/index.js";
 import { internalRoutes } from "./modules/rest/internal.routes.js";
 import { restRoutes } from "./modules/rest/rest.routes.js";
@@ -40,6 +43,7 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
     if (deps.draining.active) reply.header("connection", "close");
   });
   app.addHook("onResponse", deps.metrics.recordHttpResponse);
+  scopeRequests(app, { tracing: config.telemetry.enabled });
   app.addHook("onResponse", async (request, reply) => {
     const drainingReadiness = deps.draining.active && request.routeOptions.url === "/health/ready";
     const level = reply.statusCode >= 500 && !drainingReadiness ? "error" : reply.statusCode >= 400 ? "info" : "debug";
@@ -48,6 +52,7 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
 
   const { schema } = await createSchema();
   const armor = graphqlArmor(config.graphql);
+  const telemetryPlugins = config.telemetry.enabled ? [traceGraphql(schema)] : [];
   const apollo = new ApolloServer<RequestContext>({
     schema,
     introspection: config.graphql.introspection,
@@ -58,7 +63,7 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.logger,
     // The process's shutdown (src/main.ts) owns SIGTERM/SIGINT; Apollo's own handler would close the server before the drain.
     stopOnTerminationSignals: false,
-    plugins: [fastifyApolloDrainPlugin(app), deps.metrics.graphqlPlugin, unexpectedErrorPlugin(), retryAfterPlugin(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ...armor.plugins],
+    plugins: [fastifyApolloDrainPlugin(app), deps.metrics.graphqlPlugin, unexpectedErrorPlugin(), retryAfterPlugin(), federatedTracePlugin(config.graphql.federatedTracing), ApolloServerPluginLandingPageDisabled(), ...armor.plugins, ...telemetryPlugins],
   });
   await apollo.start();
 

@@ -1,5 +1,5 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from "@apollo/server";
 import { serveGraphQL, type Listening, type ListenOptions } from "./http.js";
 
 interface GatewayContext {
@@ -16,10 +16,10 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
-/** A real @apollo/gateway over `supergraphSdl`, served on POST/GET /graphql. */
-export async function startGateway(supergraphSdl: string, options: ListenOptions): Promise<Listening> {
+/** A real @apollo/gateway over `supergraphSdl`, served on POST/GET /graphql; `plugins` are the gateway server's extra plugins. */
+export async function startGateway(supergraphSdl: string, options: ListenOptions, plugins: ApolloServerPlugin<BaseContext>[] = []): Promise<Listening> {
   const gateway = new ApolloGateway({ supergraphSdl, buildService: ({ url }) => new ForwardingDataSource({ url }) });
-  const server = new ApolloServer<GatewayContext>({ gateway, stopOnTerminationSignals: false });
+  const server = new ApolloServer<GatewayContext>({ gateway, stopOnTerminationSignals: false, plugins });
   return serveGraphQL(server, {
     ...options,
     context: async (request) => ({ authorization: request.headers.authorization, correlationId: request.id }),

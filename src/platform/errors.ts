@@ -164,6 +164,11 @@ export class DomainError extends Error {
     super(message);
     this.name = "DomainError";
   }
+
+  /** graphql-js copies these onto the GraphQLError around it, so the code travels where only that error does (ftv1 traces). */
+  get extensions(): { code: ErrorCode } {
+    return { code: this.code };
+  }
 }
 
 /** A wiring mistake (a rule or resolver set up wrongly); fails loudly instead of letting a request through. */

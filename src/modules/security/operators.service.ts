@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../../generated/prisma/client.js";
+import { jobRunId } from "../../platform/correlation.js";
 import { DomainError, ErrorCode } from "../../platform/errors.js";
 import { isUuid } from "../../platform/ids.js";
 import { hasPermission, hasRoleAtLeast } from "../../permissions/roles.js";
@@ -24,7 +25,7 @@ export async function setPlatformOperator(prisma: PrismaClient, emailOrId: strin
   if (user.isPlatformOperator === operator) return user.id;
   await prisma.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { isPlatformOperator: operator } });
-    await recordAudit(tx, { action: operator ? "operator.granted" : "operator.revoked", actorId: null, targetType: "user", targetId: user.id, metadata: { via: "cli" }, client: { ip: null, userAgent: null } });
+    await recordAudit(tx, { action: operator ? "operator.granted" : "operator.revoked", actorId: null, targetType: "user", targetId: user.id, metadata: { via: "cli" }, client: { ip: null, userAgent: null, correlationId: jobRunId("operators-cli") } });
   });
   return user.id;
 }

@@ -8,8 +8,8 @@ export function startSubscriptionRolloverJob(deps: SubscriptionsDeps, settings: 
   return startIntervalJob(
     "subscription-rollover",
     settings.intervalSeconds,
-    async () => {
-      const report = await runSubscriptionRollover(deps, settings);
+    async (runId) => {
+      const report = await runSubscriptionRollover(deps, settings, undefined, runId);
       if (report.renewed + report.movedToFree + report.pastDue + report.expired > 0) logger.info({ job: "subscription-rollover", report }, "subscription periods rolled over");
     },
     logger,

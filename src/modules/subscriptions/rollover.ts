@@ -1,5 +1,6 @@
 import type { Prisma } from "../../generated/prisma/client.js";
 import type { BillingCycle, SubscriptionTier } from "../../generated/prisma/enums.js";
+import { jobRunId } from "../../platform/correlation.js";
 import { lockFor } from "../../platform/db/locks.js";
 import { PaymentUnavailableError, type PaymentRequest } from "../../platform/payments/payment-provider.js";
 import { recordAudit } from "../security/audit.service.js";
@@ -23,6 +24,11 @@ export interface RolloverReport {
   expired: number;
 }
 
+/** One run: the moment it judges periods against, and the correlation id its audit and outbox events carry. */
+interface Run {
+  at: Date;
+  correlationId: string;
+}
 
 /** What a period's end does to a subscription; `renew` needs a charge first. */
 type Outcome =
@@ -46,7 +52,13 @@ function outcomeOf(subscription: SubscriptionRecord, at: Date, settings: Rollove
  * grace period. Each subscription is handled under its company's subscription lock and re-read there, so two
  * runs at once (two replicas) apply each period's end once.
  */
-export async function runSubscriptionRollover(deps: SubscriptionsDeps, settings: RolloverSettings, at = new Date((deps.clock ?? Date.now)())): Promise<RolloverReport> {
+export async function runSubscriptionRollover(
+  deps: SubscriptionsDeps,
+  settings: RolloverSettings,
+  at = new Date((deps.clock ?? Date.now)()),
+  correlationId = jobRunId("subscription-rollover"),
+): Promise<RolloverReport> {
+  const run: Run = { at, correlationId };
   const report: RolloverReport = { renewed: 0, movedToFree: 0, pastDue: 0, expired: 0 };
   const due = await deps.prisma.subscription.findMany({
     where: { currentPeriodEnd: { lte: at }, status: { in: ["ACTIVE", "PAST_DUE"] } },
@@ -56,7 +68,7 @@ export async function runSubscriptionRollover(deps: SubscriptionsDeps, settings:
   });
   for (const { companyId } of due) {
     try {
-      const counted = await rollOver(deps, settings, companyId, at);
+      const counted = await rollOver(deps, settings, companyId, run);
       if (counted) report[counted] += 1;
     } catch (error) {
       deps.logger.error({ err: error, companyId }, "subscription rollover failed for one company; the next run retries it");
@@ -72,7 +84,8 @@ async function lockedDue(tx: Tx, companyId: string, at: Date): Promise<Subscript
   return isDue ? subscription : null;
 }
 
-async function rollOver(deps: SubscriptionsDeps, settings: RolloverSettings, companyId: string, at: Date): Promise<keyof RolloverReport | null> {
+async function rollOver(deps: SubscriptionsDeps, settings: RolloverSettings, companyId: string, run: Run): Promise<keyof RolloverReport | null> {
+  const { at } = run;
   const claimed = await deps.prisma.$transaction(async (tx) => {
     const subscription = await lockedDue(tx, companyId, at);
     if (!subscription) return null;
@@ -89,12 +102,12 @@ async function rollOver(deps: SubscriptionsDeps, settings: RolloverSettings, com
       return { kind: "charge" as const, subscription, outcome, invoice: open };
     }
     if (outcome.kind === "expire") {
-      const tier = await write(deps, tx, subscription, { tier: "FREE", status: "EXPIRED", ...noPending }, "subscription.expired", at);
+      const tier = await write(deps, tx, subscription, { tier: "FREE", status: "EXPIRED", ...noPending }, "subscription.expired", run);
       return { kind: "done" as const, counted: "expired" as const, tier };
     }
     if (outcome.kind === "free") {
       const period = nextPeriod(subscription.currentPeriodEnd, outcome.cycle, at);
-      const tier = await write(deps, tx, subscription, { tier: outcome.tier, billingCycle: outcome.cycle, status: "ACTIVE", ...period, ...noPending }, outcome.counted ? "subscription.moved_to_free" : null, at);
+      const tier = await write(deps, tx, subscription, { tier: outcome.tier, billingCycle: outcome.cycle, status: "ACTIVE", ...period, ...noPending }, outcome.counted ? "subscription.moved_to_free" : null, run);
       return { kind: "done" as const, counted: outcome.counted, tier };
     }
     const invoice = await tx.invoice.create({
@@ -139,11 +152,11 @@ async function rollOver(deps: SubscriptionsDeps, settings: RolloverSettings, com
     if (result.status === "declined") {
       await tx.invoice.update({ where: { id: invoice.id }, data: { status: "DECLINED", failureReason: result.reason.slice(0, 500) } });
       if (current.status === "PAST_DUE") return null;
-      return { counted: "pastDue" as const, tier: await write(deps, tx, current, { status: "PAST_DUE" }, "subscription.past_due", at), refund: null };
+      return { counted: "pastDue" as const, tier: await write(deps, tx, current, { status: "PAST_DUE" }, "subscription.past_due", run), refund: null };
     }
     await tx.invoice.update({ where: { id: invoice.id }, data: { status: "PAID", providerReference: result.providerReference } });
     const period = nextPeriod(current.currentPeriodEnd, outcome.cycle, at);
-    const tier = await write(deps, tx, current, { tier: outcome.tier, billingCycle: outcome.cycle, status: "ACTIVE", ...period, ...noPending }, "subscription.renewed", at);
+    const tier = await write(deps, tx, current, { tier: outcome.tier, billingCycle: outcome.cycle, status: "ACTIVE", ...period, ...noPending }, "subscription.renewed", run);
     return { counted: "renewed" as const, tier, refund: null };
   });
   if (settled?.refund) await refundStaleRenewal(deps, { ...request, providerReference: settled.refund });
@@ -177,7 +190,7 @@ async function write(
   from: SubscriptionRecord,
   data: Prisma.SubscriptionUpdateInput & { tier?: SubscriptionTier },
   action: string | null,
-  at: Date,
+  { at, correlationId }: Run,
 ): Promise<SubscriptionTier> {
   const updated = await tx.subscription.update({ where: { companyId: from.companyId }, data: { ...data, version: { increment: 1 }, planChangedAt: at }, select: subscriptionSelect });
   if (action) {
@@ -188,9 +201,9 @@ async function write(
       targetType: "subscription",
       targetId: from.companyId,
       metadata: { from: { tier: from.tier, status: from.status }, to: { tier: updated.tier, status: updated.status, currentPeriodEnd: updated.currentPeriodEnd.toISOString() } },
-      client: { ip: null, userAgent: null },
+      client: { ip: null, userAgent: null, correlationId },
     });
   }
-  await enqueueSubscriptionChanged(tx, updated, { actor: null, at, enterpriseSeatsDefault: deps.config.billing.enterpriseSeatsDefault });
+  await enqueueSubscriptionChanged(tx, updated, { actor: null, correlationId, at, enterpriseSeatsDefault: deps.config.billing.enterpriseSeatsDefault });
   return updated.tier;
 }

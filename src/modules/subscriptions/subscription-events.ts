@@ -28,7 +28,7 @@ export interface ChangedSubscription {
 export async function enqueueSubscriptionChanged(
   tx: Prisma.TransactionClient,
   subscription: ChangedSubscription,
-  context: { actor: Pick<Actor, "userId" | "correlationId" | "ip"> | null; at: Date; enterpriseSeatsDefault: number },
+  context: { actor: Pick<Actor, "userId" | "ip"> | null; correlationId: string | undefined; at: Date; enterpriseSeatsDefault: number },
 ): Promise<void> {
   const info = create(SubscriptionInfoSchema, {
     companyId: subscription.companyId,
@@ -46,7 +46,7 @@ export async function enqueueSubscriptionChanged(
     userId: context.actor?.userId,
     companyId: subscription.companyId,
     payload: toBinary(SubscriptionInfoSchema, info),
-    correlationId: context.actor?.correlationId ?? "",
+    correlationId: context.correlationId ?? "",
     clientIp: context.actor?.ip ?? undefined,
     at: context.at,
   });

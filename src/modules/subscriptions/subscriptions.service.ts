@@ -147,7 +147,7 @@ interface PlanChange {
  */
 async function announceSubscriptionChange(tx: Tx, change: PlanChange, view: SubscriptionRecord, applying: Applying): Promise<PlanChange> {
   await tx.subscription.update({ where: { companyId: change.companyId }, data: { planChangedAt: change.at } });
-  await enqueueSubscriptionChanged(tx, view, { actor: applying.actor, at: change.at, enterpriseSeatsDefault: applying.enterpriseSeatsDefault });
+  await enqueueSubscriptionChanged(tx, view, { actor: applying.actor, correlationId: applying.actor.correlationId, at: change.at, enterpriseSeatsDefault: applying.enterpriseSeatsDefault });
   return change;
 }
 

@@ -6,6 +6,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { Config } from "../../config.js";
 import { PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
+import { traceQueries } from "../tracing/database-spans.js";
 import { applyMigrations, pendingMigrations, readMigrations } from "./migrations.js";
 import { pgExecutor, pgliteExecutor } from "./sql-executor.js";
 
@@ -36,15 +37,16 @@ type Settings = Config["database"];
 /**
  * Opens the configured database: PostgreSQL through a `pg` pool of `poolSize`, or the embedded PGlite
  * persisted in `directory`. The embedded database is always migrated; PostgreSQL when `migrate` is set.
+ * With `traced`, every Prisma operation runs in a span.
  */
-export async function openDatabase(settings: Settings, options: { logger: Logger; migrate?: boolean }): Promise<Database> {
+export async function openDatabase(settings: Settings, options: { logger: Logger; migrate?: boolean; traced?: boolean }): Promise<Database> {
   const { logger } = options;
   if (settings.kind === "postgres") {
     if (options.migrate) await migrateDatabase(settings, { logger });
     const pool = new pg.Pool({ connectionString: settings.url, max: settings.poolSize, options: searchPath(settings) });
     pool.on("error", (error) => logger.warn({ err: error }, "idle database connection failed"));
     const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
-    return createPrismaDatabase("postgres", new PrismaPg(pool, { schema: settings.schema }), () => pool.end(), poolStats, logger);
+    return createPrismaDatabase("postgres", new PrismaPg(pool, { schema: settings.schema }), () => pool.end(), poolStats, options);
   }
   const embedded = await openEmbedded(settings.directory);
   try {
@@ -53,7 +55,7 @@ export async function openDatabase(settings: Settings, options: { logger: Logger
     await embedded.close();
     throw error;
   }
-  return createPrismaDatabase("pglite", new PrismaPGlite(embedded), () => embedded.close(), () => ({ total: 1, idle: 1, waiting: 0 }), logger);
+  return createPrismaDatabase("pglite", new PrismaPGlite(embedded), () => embedded.close(), () => ({ total: 1, idle: 1, waiting: 0 }), options);
 }
 
 /** Applies the pending migrations to the configured database, then disconnects; returns the names applied. */
@@ -111,7 +113,7 @@ function createPrismaDatabase(
   adapter: PrismaPg | PrismaPGlite,
   closeDriver: () => Promise<void>,
   poolStats: () => PoolStats,
-  logger: Logger,
+  { logger, traced }: { logger: Logger; traced?: boolean },
 ): Database {
   const prisma = new PrismaClient({
     adapter,
@@ -128,7 +130,7 @@ function createPrismaDatabase(
   let closing: Promise<void> | undefined;
   return {
     kind,
-    prisma,
+    prisma: traced ? traceQueries(prisma) : prisma,
     async ping() {
       await prisma.$queryRaw`SELECT 1`;
     },

@@ -45,4 +45,22 @@ describe("startIntervalJob", () => {
     expect(runs).toBe(3);
     await never.stop();
   });
+
+  it("gives each run an id of its own, which every line logged during the run carries as correlationId", async () => {
+    vi.useFakeTimers();
+    const lines: Record<string, unknown>[] = [];
+    const serviceLogger = createLogger({ level: "info", destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+    const runIds: string[] = [];
+    const job = startIntervalJob("nightly", 1, async (runId) => {
+      runIds.push(runId);
+      await Promise.resolve();
+      serviceLogger.child({ component: "somewhere" }).info("work done");
+    }, logger);
+    await vi.advanceTimersByTimeAsync(2_000);
+    await job.stop();
+    expect(runIds).toHaveLength(2);
+    expect(runIds[0]).toMatch(/^nightly-[0-9a-f-]{36}$/);
+    expect(runIds[1]).not.toBe(runIds[0]);
+    expect(lines.map((line) => line.correlationId)).toEqual(runIds);
+  });
 });
