@@ -59,6 +59,7 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     validationRules: armor.validationRules,
+    parseOptions: armor.parseOptions,
     formatError,
     logger: deps.logger,
     // The process's shutdown (src/main.ts) owns SIGTERM/SIGINT; Apollo's own handler would close the server before the drain.
