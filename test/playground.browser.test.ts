@@ -34,7 +34,11 @@ async function replaceEditorText(page: Page, editor: Locator, text: string): Pro
 async function runAndWaitFor(page: Page, expected: string): Promise<string> {
   await page.locator(".graphiql-execute-button").click();
   const result = page.locator(".graphiql-response .view-lines");
-  await result.filter({ hasText: expected }).waitFor({ timeout: 15_000 });
+  // Generous: CI runs this beside the whole suite on two cores, where Chromium and the sign-up both slow down.
+  await result.filter({ hasText: expected }).waitFor({ timeout: 60_000 }).catch(async (error: Error) => {
+    const shown = await result.innerText().catch(() => "(no result pane)");
+    throw new Error(`the result pane never showed ${expected}; it shows: ${shown}`, { cause: error });
+  });
   return (await result.innerText()).replace(/\u00a0/g, " ");
 }
 
