@@ -178,6 +178,25 @@ export async function openDependencies(config: Config, logger: Logger, overrides
   };
 }
 
+/** For a command: opens the dependencies, runs `work`, closes them; resolves to the exit code (1, with the message printed, when `work` failed). */
+export async function runWithDependencies(
+  config: Config,
+  logger: Logger,
+  work: (deps: AppDeps) => Promise<void>,
+  overrides: DependencyOverrides = {},
+): Promise<number> {
+  const deps = await openDependencies(config, logger, overrides);
+  try {
+    await work(deps);
+    return 0;
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    return 1;
+  } finally {
+    await closeDependencies(deps);
+  }
+}
+
 export async function closeDependencies(deps: AppDeps): Promise<void> {
   // Its round under way needs the database.
   await deps.rolloverJob.stop();

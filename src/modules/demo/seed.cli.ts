@@ -1,6 +1,6 @@
 // `npm run db:seed [-- --force]`: demo companies, users of every role, pending invitations and every tier, once.
 import { loadConfig } from "../../config.js";
-import { closeDependencies, openDependencies } from "../../deps.js";
+import { runWithDependencies } from "../../deps.js";
 import { createLogger } from "../../platform/logger.js";
 import { createDevelopmentPaymentProvider } from "../../platform/payments/development-payment-provider.js";
 import { formatDemoCredentials } from "./demo-credentials.js";
@@ -21,16 +21,15 @@ if (process.env.NODE_ENV === "production" && !args.includes("--force")) {
 const config = loadConfig();
 
 const logger = createLogger({ level: "warn" });
-// Paid upgrades of the demo companies never reach a real payment provider.
-const deps = await openDependencies(config, logger, { payments: createDevelopmentPaymentProvider(logger) });
-let exitCode = 0;
-try {
-  const report = await seedDemoData(deps.services);
-  console.log(formatDemoCredentials(report, `http://localhost:${config.http.port}/graphql`));
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  exitCode = 1;
-} finally {
-  await closeDependencies(deps);
-}
-process.exit(exitCode);
+process.exit(
+  await runWithDependencies(
+    config,
+    logger,
+    async (deps) => {
+      const report = await seedDemoData(deps.services);
+      console.log(formatDemoCredentials(report, `http://localhost:${config.http.port}/graphql`));
+    },
+    // Paid upgrades of the demo companies never reach a real payment provider.
+    { payments: createDevelopmentPaymentProvider(logger) },
+  ),
+);
