@@ -22,66 +22,103 @@ export interface RequestContext extends AccessContext {
   actAs(accessToken: string): Promise<void>;
 }
 
-/** Builds the per-request context: principal from the bearer token (no I/O on the hot path), fresh loaders. */
+type Loaders = RequestContext["loaders"];
+
+/** What a request's context and Apollo's shallow copy of it share by reference. */
+interface SharedState {
+  principal: Principal | null;
+  loaders?: Loaders;
+  operator?: Promise<boolean>;
+}
+
+/**
+ * One request's context. Methods and lazy parts live on the prototype, so Apollo's per-request copy
+ * (Object.assign of the own fields) costs a few fields, and loaders are made only when a field needs them.
+ */
+class GraphqlRequestContext implements RequestContext {
+  readonly #state: SharedState;
+  readonly shared: SharedState;
+
+  constructor(
+    readonly deps: AppDeps,
+    readonly correlationId: string,
+    readonly logger: FastifyBaseLogger,
+    readonly ip: string,
+    readonly userAgent: string | null,
+    principal: Principal | null,
+  ) {
+    this.shared = this.#state = { principal };
+  }
+
+  get principal(): Principal | null {
+    return this.shared.principal;
+  }
+
+  get loaders(): Loaders {
+    const { prisma } = this.deps.database;
+    const { cache, config } = this.deps;
+    const state = this.shared;
+    return (state.loaders ??= {
+      ...createUserLoaders({ prisma, cache }),
+      ...createCompanyLoaders({ prisma, cache, callerId: () => state.principal?.userId ?? null }),
+      ...createSubscriptionLoaders({ prisma, config }),
+    });
+  }
+
+  async companyRoleOf(companyId: string) {
+    const principal = this.principal;
+    if (!principal) return null;
+    // The guard has just checked that the token's role in its own company is still the current one.
+    if (companyId === principal.companyId) return principal.role;
+    return (await this.loaders.rolesOfCaller()).get(companyId.toLowerCase()) ?? null;
+  }
+
+  managesUser(userId: string) {
+    return this.loaders.managedByCaller.load(userId);
+  }
+
+  adminOfUser(userId: string) {
+    return this.loaders.administeredByCaller.load(userId);
+  }
+
+  async companyRequiresMfa(companyId: string) {
+    return (await this.loaders.settingsOfCompany.load(companyId)).mfaRequired;
+  }
+
+  async isMemberOfActiveCompany(userId: string) {
+    const companyId = this.principal?.companyId;
+    if (!companyId) return false;
+    return (await this.loaders.membershipsOfUser.load(userId)).some((membership) => membership.companyId === companyId);
+  }
+
+  isPlatformOperator() {
+    const principal = this.principal;
+    return (this.shared.operator ??= principal ? isPlatformOperator(this.deps.services, principal.userId) : Promise.resolve(false));
+  }
+
+  async planIncludes(companyId: string, feature: string) {
+    const principal = this.principal;
+    if (!principal) return false;
+    const tier = companyId === principal.companyId ? principal.tier : ((await this.loaders.subscriptionOfCompany.load(companyId))?.tier ?? "FREE");
+    return tierHasFeature(tier, feature);
+  }
+
+  companyOfInvitation(invitationId: string) {
+    return this.loaders.companyOfInvitation.load(invitationId);
+  }
+
+  async actAs(accessToken: string) {
+    const state = this.shared;
+    state.principal = principalFromClaims(await this.deps.tokens.verifyAccessToken(accessToken));
+    state.loaders?.forgetCaller();
+    state.operator = undefined;
+  }
+}
+
+/** Builds the per-request context: principal from the bearer token (no I/O on the hot path). */
 export async function createRequestContext(deps: AppDeps, request: FastifyRequest): Promise<RequestContext> {
-  const prisma = deps.database.prisma;
-  // Shared by reference: the executor works on a shallow copy of the context object.
-  const caller = { principal: await deps.authenticate(request.headers.authorization) };
-  let operator: Promise<boolean> | undefined;
-  const context: RequestContext = {
-    deps,
-    correlationId: request.id,
-    logger: request.log,
-    principal: caller.principal,
-    ip: request.ip,
-    userAgent: request.headers["user-agent"] ?? null,
-    loaders: {
-      ...createUserLoaders({ prisma, cache: deps.cache }),
-      ...createCompanyLoaders({ prisma, cache: deps.cache, callerId: () => caller.principal?.userId ?? null }),
-      ...createSubscriptionLoaders({ prisma, config: deps.config }),
-    },
-    async companyRoleOf(this: RequestContext, companyId: string) {
-      const principal = caller.principal;
-      if (!principal) return null;
-      // The guard has just checked that the token's role in its own company is still the current one.
-      if (companyId === principal.companyId) return principal.role;
-      return (await this.loaders.rolesOfCaller()).get(companyId.toLowerCase()) ?? null;
-    },
-    managesUser(this: RequestContext, userId: string) {
-      return this.loaders.managedByCaller.load(userId);
-    },
-    adminOfUser(this: RequestContext, userId: string) {
-      return this.loaders.administeredByCaller.load(userId);
-    },
-    async companyRequiresMfa(this: RequestContext, companyId: string) {
-      return (await this.loaders.settingsOfCompany.load(companyId)).mfaRequired;
-    },
-    async isMemberOfActiveCompany(this: RequestContext, userId: string) {
-      const companyId = caller.principal?.companyId;
-      if (!companyId) return false;
-      return (await this.loaders.membershipsOfUser.load(userId)).some((membership) => membership.companyId === companyId);
-    },
-    isPlatformOperator(this: RequestContext) {
-      const principal = caller.principal;
-      operator ??= principal ? isPlatformOperator(deps.services, principal.userId) : Promise.resolve(false);
-      return operator;
-    },
-    async planIncludes(this: RequestContext, companyId: string, feature: string) {
-      const principal = caller.principal;
-      if (!principal) return false;
-      const tier = companyId === principal.companyId ? principal.tier : ((await this.loaders.subscriptionOfCompany.load(companyId))?.tier ?? "FREE");
-      return tierHasFeature(tier, feature);
-    },
-    companyOfInvitation(this: RequestContext, invitationId: string) {
-      return this.loaders.companyOfInvitation.load(invitationId);
-    },
-    async actAs(this: RequestContext, accessToken: string) {
-      caller.principal = this.principal = principalFromClaims(await deps.tokens.verifyAccessToken(accessToken));
-      this.loaders.forgetCaller();
-      operator = undefined;
-    },
-  };
-  return context;
+  const principal = await deps.authenticate(request.headers.authorization);
+  return new GraphqlRequestContext(deps, request.id, request.log, request.ip, request.headers["user-agent"] ?? null, principal);
 }
 
 /** The signed-in caller as the services see them: who, and from where. */

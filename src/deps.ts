@@ -90,6 +90,7 @@ export async function openDependencies(config: Config, logger: Logger, overrides
   if (!config.migrateOnStart) await requireMigrated(config.database);
   const metrics = createMetrics({ maxOperationNames: config.metrics.maxOperationNames, redis: config.redis !== undefined });
   const database = await openDatabase(config.database, { logger, migrate: config.migrateOnStart, traced: config.telemetry.enabled });
+  database.onQuery(metrics.recordDbStatement);
   const untracedCache = await createCache({ redisUrl: config.redis?.url, namespace: config.redis?.namespace, logger, lookups: metrics.cache });
   const cache = config.telemetry.enabled ? traceCache(untracedCache) : untracedCache;
   const secretBox = createSecretBox(

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from "@as-integrations/fastify";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { createRequestContext, type RequestContext } from "./context.js";
 import type { AppDeps } from "./deps.js";
 import { checkHealth } from "./health.js";
+import { deferredChildLogger } from "./platform/deferred-logger.js";
 import { graphqlArmor } from "./platform/graphql-armor.js";
 import { retryAfterPlugin } from "./platform/graphql-rate-limit.js";
 import { formatError, unexpectedErrorPlugin } from "./platform/graphql-errors.js";
@@ -29,6 +30,7 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: config.http.trustedProxies.length ? config.http.trustedProxies : false,
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: "correlationId", disableRequestLogging: true }),
+    childLoggerFactory: deferredChildLogger,
     genReqId: (request) => {
       const given = request.headers["x-correlation-id"];
       return typeof given === "string" && correlationIdPattern.test(given) ? given : randomUUID();
@@ -64,7 +66,7 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.logger,
     // The process's shutdown (src/main.ts) owns SIGTERM/SIGINT; Apollo's own handler would close the server before the drain.
     stopOnTerminationSignals: false,
-    plugins: [fastifyApolloDrainPlugin(app), deps.metrics.graphqlPlugin, unexpectedErrorPlugin(), retryAfterPlugin(), federatedTracePlugin(config.graphql.federatedTracing), ApolloServerPluginLandingPageDisabled(), ...armor.plugins, ...telemetryPlugins],
+    plugins: [fastifyApolloDrainPlugin(app), deps.metrics.graphqlPlugin, unexpectedErrorPlugin(), retryAfterPlugin(), federatedTracePlugin(config.graphql.federatedTracing), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ...armor.plugins, ...telemetryPlugins],
   });
   await apollo.start();
 

@@ -79,6 +79,8 @@ describe("/metrics on the management port", () => {
     expect(lookups("redis") > 0).toBe(Boolean(process.env.REDIS_URL));
     expect(value("db_pool_connections", { state: "idle" })).toBeGreaterThanOrEqual(0);
     expect(value("db_pool_waiting_queries")).toBe(0);
+    // Register, logins and logout wrote sessions and audit events.
+    expect(value("db_statements_total")).toBeGreaterThan(5);
     expect(value("auth_token_cache_entries")).toBeGreaterThanOrEqual(1);
     expect(value("outbox_unpublished_events")).toBeGreaterThanOrEqual(0);
     expect(value("nodejs_eventloop_lag_seconds")).toBeGreaterThanOrEqual(0);

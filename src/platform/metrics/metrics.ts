@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
-import { Registry } from "prom-client";
+import { Counter, Registry } from "prom-client";
 import { createAuthRecorder, type AuthRecorder } from "./auth-recorder.js";
 import { createCacheRecorder, type CacheRecorder } from "./cache-recorder.js";
 import { graphqlMetricsPlugin } from "./graphql-metrics.js";
@@ -14,6 +14,8 @@ export interface Metrics {
   cache: CacheRecorder;
   graphqlPlugin: ApolloServerPlugin<BaseContext>;
   recordHttpResponse: ReturnType<typeof httpMetricsHook>;
+  /** Counts one SQL statement sent to the database. */
+  recordDbStatement(): void;
   /** Adds the gauges read at scrape time. */
   watch(resources: WatchedResources): void;
   /** The Prometheus text of this server's series and the process's. */
@@ -24,12 +26,14 @@ export interface Metrics {
 export function createMetrics(options: { maxOperationNames: number; redis: boolean }): Metrics {
   const registry = new Registry();
   const processRegistry = processMetrics();
+  const dbStatements = new Counter({ name: "db_statements_total", help: "SQL statements sent to the database.", registers: [registry] });
   return {
     registry,
     auth: createAuthRecorder(registry),
     cache: createCacheRecorder(registry, options.redis ? "redis" : "lru"),
     graphqlPlugin: graphqlMetricsPlugin(registry, options.maxOperationNames),
     recordHttpResponse: httpMetricsHook(registry),
+    recordDbStatement: () => dbStatements.inc(),
     watch: (resources) => registerResourceGauges(registry, resources),
     async exposition() {
       const [own, process] = await Promise.all([registry.metrics(), processRegistry.metrics()]);
