@@ -9,6 +9,7 @@ declare module "autocannon" {
     body?: string;
     connections?: number;
     duration?: number;
+    amount?: number;
     overallRate?: number;
     verifyBody?: (body: string) => boolean;
   }

@@ -13,6 +13,8 @@ export interface GraphQLLoad {
 export interface LoadOptions {
   connections: number;
   durationSeconds: number;
+  /** Stop after this many requests instead of after `durationSeconds`. */
+  amount?: number;
   /** Total requests per second across connections; unset means as fast as the server answers. */
   overallRate?: number;
 }
@@ -40,6 +42,7 @@ export async function runLoad(load: GraphQLLoad, options: LoadOptions): Promise<
     body: load.body,
     connections: options.connections,
     duration: options.durationSeconds,
+    ...(options.amount ? { amount: options.amount } : {}),
     ...(options.overallRate ? { overallRate: options.overallRate } : {}),
     verifyBody: load.isCorrect,
   });

@@ -2,7 +2,6 @@ import { type GraphQLLoad, type LoadResult, runLoad } from "./http-load.js";
 import { isFullMembersPage, membersQuery, seedMembersCompany } from "./members-page.js";
 import { accessTokenOf, loginMutation, meQuery, postGraphQL, registerMutation } from "./operations.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
-import { makeTempDir } from "./temp-dir.js";
 
 export interface BenchUser {
   email: string;
@@ -13,7 +12,7 @@ export interface BenchUser {
 export interface HttpPlan {
   warmupSeconds: number;
   saturation: { connections: number; durationSeconds: number };
-  /** Lowered to half our saturation throughput when ours cannot sustain it. */
+  /** Lowered to half the members page's saturation throughput when it cannot sustain it. */
   fixedRate: { connections: number; durationSeconds: number; preferredRequestsPerSecond: number };
   login: { connections: number; durationSeconds: number; warmupSeconds: number; meRequestsPerSecond: number };
 }
@@ -24,11 +23,6 @@ export interface ServerFigures {
 }
 
 export interface HttpResult {
-  query: string;
-  ours: ServerFigures;
-  bare: ServerFigures;
-  /** The rate both fixed-rate runs used. */
-  fixedRequestsPerSecond: number;
   login: LoginFigures;
   membersPage: MembersPageFigures;
 }
@@ -49,41 +43,16 @@ export interface MembersPageFigures extends ServerFigures {
   meAtSameRate: LoadResult;
 }
 
-/** Ours first (registering the user gives the token both servers are sent), then the bare baseline; one server at a time. */
-export async function measureHttp(plan: HttpPlan, user: BenchUser): Promise<HttpResult> {
-  const body = JSON.stringify({ query: meQuery });
-  const isCorrect = (text: string) => text.includes(`"email":"${user.email}"`);
-
-  const dataDir = await makeTempDir("um-bench-data-");
-  const server = await startServerProcess({
-    name: "user-management server",
-    entry: "src/main.ts",
-    env: { DATA_DIR: dataDir, LOG_LEVEL: "warn" },
-  });
-  const ownerToken = await register(server, user);
-  const headers = { authorization: `Bearer ${ownerToken}` };
-  const oursLoad = { url: server.url, body, headers, isCorrect };
-  await expectCorrect(oursLoad);
-  const oursSaturation = await measureSaturation(plan, oursLoad);
-  const fixedRequestsPerSecond = fixedRateFor(plan, oursSaturation.requestsPerSecond);
-  const ours = { saturation: oursSaturation, fixedRate: await measureFixedRate(plan, oursLoad, fixedRequestsPerSecond) };
-  const login = await measureLogin(plan, server, user, oursLoad);
-  const membersPage = await measureMembersPage(plan, server, ownerToken, oursLoad);
-  await server.stop();
-
-  const bareServer = await startServerProcess({
-    name: "bare Apollo server",
-    entry: "bench/bare-server.ts",
-    env: { BENCH_USER_EMAIL: user.email, BENCH_USER_FULL_NAME: user.fullName },
-  });
-  const bareLoad = { url: bareServer.url, body, headers, isCorrect };
-  await expectCorrect(bareLoad);
-  const bare = {
-    saturation: await measureSaturation(plan, bareLoad),
-    fixedRate: await measureFixedRate(plan, bareLoad, fixedRequestsPerSecond),
-  };
-  await bareServer.stop();
-  return { query: meQuery, ours, bare, fixedRequestsPerSecond, login, membersPage };
+/** Logins beside `me`, and the members page beside `me`, on one server of ours. */
+export async function measureHttp(plan: HttpPlan, user: BenchUser, server: { entry: string; env: Record<string, string> }): Promise<HttpResult> {
+  const ours = await startServerProcess({ name: "user-management server", ...server });
+  const ownerToken = await register(ours, user);
+  const meLoad = { url: ours.url, body: JSON.stringify({ query: meQuery }), headers: { authorization: `Bearer ${ownerToken}` }, isCorrect: (text: string) => text.includes(`"email":"${user.email}"`) };
+  await expectCorrect(meLoad);
+  const login = await measureLogin(plan, ours, user, meLoad);
+  const membersPage = await measureMembersPage(plan, ours, ownerToken, meLoad);
+  await ours.stop();
+  return { login, membersPage };
 }
 
 async function measureMembersPage(plan: HttpPlan, server: ServerProcess, ownerToken: string, meLoad: GraphQLLoad): Promise<MembersPageFigures> {

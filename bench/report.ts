@@ -4,27 +4,37 @@ import type { LoopResult } from "./timing.js";
 
 /** The human-readable summary of one run. */
 export function printReport(results: BenchResults): void {
-  const { httpQuery, tokenVerification, authenticate, login } = results;
-  const { saturation, fixedRate } = httpQuery;
+  const { requestPath, tokenVerification, authenticate, login } = results;
   console.log(`\nUser Management bench — ${results.date}, node ${results.nodeVersion}, ${results.cpuCount} × ${results.cpuModel}`);
   console.log(`load average at start (1, 5, 15 min): ${results.loadAverageAtStart.join(", ")}`);
-  console.log(`query: ${httpQuery.query}\n`);
+  console.log(`request path: ${requestPath.method}; ours on ${requestPath.storage}\n`);
 
-  printTable(`1. Saturation: ${saturation.connections} connections, ${saturation.durationSeconds} s after ${saturation.warmupSeconds} s warm-up`, [
-    ["server", "req/s", "p50 ms", "p99 ms", "failed"],
-    loadRow("ours", saturation.ours),
-    loadRow("bare Apollo", saturation.bare),
-    ["ours / bare", `${saturation.oursOverBare ?? "n/a"}`, "", "", `target ≥ ${saturation.target}`],
-  ]);
-
-  const lowered = fixedRate.requestsPerSecond < fixedRate.preferredRequestsPerSecond
-    ? ` (not ${fixedRate.preferredRequestsPerSecond}: half of ours at saturation)`
-    : "";
-  printTable(`2. Fixed rate: ${fixedRate.requestsPerSecond} req/s${lowered}, ${fixedRate.connections} connections, ${fixedRate.durationSeconds} s`, [
-    ["server", "req/s", "p50 ms", "p99 ms", "failed"],
-    loadRow("ours", fixedRate.ours),
-    loadRow("bare Apollo", fixedRate.bare),
-  ]);
+  const { plan } = requestPath;
+  printTable(
+    `1. Request path, ours beside a bare Apollo subgraph: CPU µs/request least of ${plan.rounds} rounds each; req/s median of ${plan.pairs} interleaved ${plan.pairSeconds} s pairs at ${plan.saturationConnections} connections; latency median of ${plan.fixedRateWindows} ${plan.fixedRateSeconds} s windows`,
+    [
+      ["shape", "CPU µs ours", "bare", "bare÷ours", "req/s ours", "bare", "ratio", "fixed req/s", "p50 ours", "bare", "p99 ours", "bare", "p99 ratio", "redis/req", "sql/req", "failed"],
+      ...requestPath.shapes.map((shape) => [
+        shape.name,
+        `${shape.cpuMicrosPerRequest.ours}`,
+        `${shape.cpuMicrosPerRequest.bare}`,
+        `${shape.cpuEfficiency}`,
+        `${shape.throughput.ours}`,
+        `${shape.throughput.bare}`,
+        `${shape.throughput.ratio}`,
+        `${shape.fixedRate.requestsPerSecond}`,
+        shape.fixedRate.ours.p50Ms.toFixed(2),
+        shape.fixedRate.bare.p50Ms.toFixed(2),
+        shape.fixedRate.ours.p99Ms.toFixed(2),
+        shape.fixedRate.bare.p99Ms.toFixed(2),
+        `${shape.fixedRate.p99Ratio}`,
+        `${shape.perRequest.redisCommands}`,
+        `${shape.perRequest.sqlStatements}`,
+        `${shape.failedResponses}`,
+      ]),
+    ],
+  );
+  console.log(`   targets for me-profile: bare÷ours CPU ≥ ${requestPath.targets.cpuEfficiency}, p99 ratio at 1,000 req/s ≤ ${requestPath.targets.p99OverBareAtFixedRate}\n`);
 
   const tokenRows = [
     ["what", "ops/s", "p50 µs", "p99 µs"],
@@ -65,7 +75,6 @@ export function printReport(results: BenchResults): void {
     loadRow("saturation", membersPage.saturation),
     loadRow(`fixed rate ${membersPage.fixedRequestsPerSecond} req/s`, membersPage.fixedRate),
     loadRow(`me at the same rate`, membersPage.meAtSameRate),
-    ["req/s ÷ me req/s at saturation", `${membersPage.overMeAtSaturation ?? "n/a"}`, "", "", ""],
     ["p99 ÷ me p99 at the same rate", "", "", `${membersPage.p99OverMeAtFixedRate ?? "n/a"}`, `target ≤ ${membersPage.targets.p99OverMe}`],
     ["SQL statements per request", `${membersPage.sqlStatementsPerRequest}`, "", "", `target ≤ ${membersPage.targets.sqlStatementsPerRequest}`],
     ["SQL statements per me request", `${membersPage.meSqlStatementsPerRequest}`, "", "", ""],

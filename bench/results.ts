@@ -5,9 +5,11 @@ import type { SqlPerRequest } from "./members-page.js";
 import type { BatchVerificationResult } from "./batch-verification.js";
 import type { LoginRiskResult } from "./login-risk.js";
 import type { PasswordHashingResult } from "./password-hashing.js";
+import type { RequestPathPlan, ShapeResult } from "./request-path.js";
 import type { TokenVerificationResult } from "./token-verification.js";
 
-export const throughputTarget = 0.4;
+/** `me { id email fullName }`: bare's CPU per request ÷ ours, and ours' p99 at a fixed 1,000 req/s ÷ bare's. */
+export const requestPathTargets = { cpuEfficiency: 0.8, p99OverBareAtFixedRate: 1.5 };
 /** Logins/s over argon2id verifies/s with as many in flight, and `me` p99 during a login burst over idle. */
 export const loginTargets = { loginsPerBudgetVerify: 0.75, meP99DuringLoginsOverIdle: 2, riskCheckP99Ms: 2 };
 /** The members page's targets: SQL statements per request, and its fixed-rate p99 over `me`'s. */
@@ -16,6 +18,7 @@ export const membersPageTargets = { sqlStatementsPerRequest: 3, p99OverMe: 3 };
 export interface BenchMeasurements {
   plan: HttpPlan;
   http: HttpResult;
+  requestPath: { method: string; storage: string; plan: RequestPathPlan; shapes: ShapeResult[] };
   tokenVerification: TokenVerificationResult;
   authenticate: AuthenticateResult | null;
   passwordHashing: PasswordHashingResult;
@@ -30,7 +33,7 @@ export interface BenchMeasurements {
 
 /** Everything measured, with units in the field names, as written to bench/results.json. */
 export function toResults(measured: BenchMeasurements) {
-  const { plan, http, tokenVerification, authenticate, passwordHashing } = measured;
+  const { http, tokenVerification, authenticate, passwordHashing } = measured;
   const ratio = (ours: number, baseline: number) => (baseline > 0 ? round(ours / baseline, 3) : null);
   return {
     date: new Date().toISOString(),
@@ -41,25 +44,12 @@ export function toResults(measured: BenchMeasurements) {
     elapsedSeconds: measured.elapsedSeconds,
     loadAverageAtStart: measured.loadAverageAtStart.map((load) => round(load, 2)),
     notes: measured.notes,
-    httpQuery: {
-      query: http.query,
-      saturation: {
-        connections: plan.saturation.connections,
-        durationSeconds: plan.saturation.durationSeconds,
-        warmupSeconds: plan.warmupSeconds,
-        ours: http.ours.saturation,
-        bare: http.bare.saturation,
-        oursOverBare: ratio(http.ours.saturation.requestsPerSecond, http.bare.saturation.requestsPerSecond),
-        target: throughputTarget,
-      },
-      fixedRate: {
-        requestsPerSecond: http.fixedRequestsPerSecond,
-        preferredRequestsPerSecond: plan.fixedRate.preferredRequestsPerSecond,
-        connections: plan.fixedRate.connections,
-        durationSeconds: plan.fixedRate.durationSeconds,
-        ours: http.ours.fixedRate,
-        bare: http.bare.fixedRate,
-      },
+    requestPath: {
+      method: measured.requestPath.method,
+      storage: measured.requestPath.storage,
+      plan: measured.requestPath.plan,
+      shapes: measured.requestPath.shapes,
+      targets: requestPathTargets,
     },
     membersPage: {
       query: "company(id) { members(first: 50) { edges { node { user { fullName } role } } } }",
@@ -67,7 +57,6 @@ export function toResults(measured: BenchMeasurements) {
       fixedRequestsPerSecond: http.membersPage.fixedRequestsPerSecond,
       fixedRate: http.membersPage.fixedRate,
       meAtSameRate: http.membersPage.meAtSameRate,
-      overMeAtSaturation: ratio(http.membersPage.saturation.requestsPerSecond, http.ours.saturation.requestsPerSecond),
       p99OverMeAtFixedRate: ratio(http.membersPage.fixedRate.p99Ms, http.membersPage.meAtSameRate.p99Ms),
       sqlStatementsPerRequest: measured.sqlPerRequest.membersPage,
       meSqlStatementsPerRequest: measured.sqlPerRequest.me,

@@ -11,7 +11,12 @@ import { measureLoginRisk } from "./login-risk.js";
 import { measurePasswordHashing } from "./password-hashing.js";
 import { printReport } from "./report.js";
 import { toResults } from "./results.js";
-import { repoRoot } from "./server-process.js";
+import { Redis } from "ioredis";
+import { createBenchStorage } from "./bench-services.js";
+import { type CompiledServers, compileServers } from "./compiled-servers.js";
+import { measureShape, type RequestPathPlan, type ShapeResult } from "./request-path.js";
+import { prepareShapes } from "./request-shapes.js";
+import { repoRoot, startServerProcess } from "./server-process.js";
 import { makeTempDir } from "./temp-dir.js";
 import { measureTokenVerification } from "./token-verification.js";
 
@@ -34,8 +39,12 @@ async function main(): Promise<void> {
   };
   const user = { email: `bench-${randomUUID()}@example.com`, password: `Bench-${randomUUID()}`, fullName: "Bench User" };
 
-  progress("HTTP: our server (saturation, fixed rate, login), then the bare Apollo server");
-  const http = await measureHttp(plan, user);
+  progress("compiling our server and the bare baseline (production runs compiled JavaScript)");
+  const compiled = await compileServers();
+  progress("request path: every shape on ours beside the bare server, rounds alternating");
+  const requestPath = await measureRequestPath(compiled, user, notes);
+  progress("HTTP: logins beside me, the members page beside me");
+  const http = await measureHttp(plan, user, { entry: compiled.ours, env: { ...(await createBenchStorage("http")).env, LOG_LEVEL: "warn", GRAPHQL_PLAYGROUND: "false" } });
   progress("in process: token verification");
   const tokenVerification = await measureTokenVerification(inProcessDurationMs);
   progress("in process: deps.authenticate on a real deps object");
@@ -50,10 +59,6 @@ async function main(): Promise<void> {
   const passwordHashing = await measurePasswordHashing(passwordHashingDurationMs, plan.login.connections);
 
   const loads = {
-    "ours, saturation": http.ours.saturation,
-    "bare, saturation": http.bare.saturation,
-    "ours, fixed rate": http.ours.fixedRate,
-    "bare, fixed rate": http.bare.fixedRate,
     login: http.login.throughput,
     "me during logins": http.login.meDuringLogins,
     "logins during me": http.login.loginsDuringMe,
@@ -65,7 +70,7 @@ async function main(): Promise<void> {
     if (load.failedResponses > 0) notes.push(`${name}: ${load.failedResponses} failed or wrong responses, not counted in req/s`);
   }
   const elapsedSeconds = Math.round((Date.now() - startedAt) / 1000);
-  const results = toResults({ plan, http, tokenVerification, authenticate, passwordHashing, loginRisk, batchVerification, sqlPerRequest, notes, elapsedSeconds, loadAverageAtStart });
+  const results = toResults({ plan, http, requestPath, tokenVerification, authenticate, passwordHashing, loginRisk, batchVerification, sqlPerRequest, notes, elapsedSeconds, loadAverageAtStart });
   await writeFile(path.join(repoRoot, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
   printReport(results);
 }
@@ -76,6 +81,40 @@ async function measureAuthenticateOrNote(notes: string[]): Promise<AuthenticateR
   } catch (error) {
     notes.push(`deps.authenticate skipped: ${error instanceof Error ? error.message : String(error)}`);
     return null;
+  }
+}
+
+const requestPathPlan: RequestPathPlan = {
+  rounds: 12,
+  roundConnections: 10,
+  pairs: 5,
+  pairSeconds: 3,
+  saturationConnections: 50,
+  fixedRateWindows: 3,
+  fixedRateSeconds: 5,
+  fixedRateConnections: 10,
+};
+
+async function measureRequestPath(compiled: CompiledServers, user: { email: string; password: string; fullName: string }, notes: string[]) {
+  const storage = await createBenchStorage("path");
+  const ours = await startServerProcess({ name: "user-management server", entry: compiled.ours, env: { ...storage.env, LOG_LEVEL: "warn", GRAPHQL_PLAYGROUND: "false" } });
+  const bare = await startServerProcess({ name: "bare Apollo subgraph", entry: compiled.bare, env: { BENCH_USER_EMAIL: user.email, BENCH_USER_FULL_NAME: user.fullName } });
+  const redis = new Redis(storage.redisUrl);
+  try {
+    const only = process.env.BENCH_SHAPES?.split(",");
+    const shapes = (await prepareShapes(ours, bare, { ...user, email: `path-${user.email}` })).filter((shape) => !only || only.includes(shape.name));
+    const results: ShapeResult[] = [];
+    for (const shape of shapes) {
+      progress(`request path: ${shape.name}`);
+      const result = await measureShape(shape, { ours, bare, redis }, requestPathPlan);
+      if (result.failedResponses > 0) notes.push(`request path ${shape.name}: ${result.failedResponses} failed or wrong responses, not counted`);
+      results.push(result);
+    }
+    const method = "compiled (npm run build; esbuild for the bare server), schedstat CPU of the server process, autocannon on the same machine";
+    return { method, storage: storage.description, plan: requestPathPlan, shapes: results };
+  } finally {
+    redis.disconnect();
+    await Promise.all([ours.stop(), bare.stop()]);
   }
 }
 

@@ -11,14 +11,19 @@ export interface ServerProcess {
   name: string;
   /** e.g. http://127.0.0.1:41234 */
   url: string;
+  pid: number;
+  /** The management port's base URL (/metrics). */
+  managementUrl: string;
   stop(): Promise<void>;
 }
 
 export interface StartServerOptions {
   name: string;
-  /** Script path relative to the repository root, run with `node --import tsx`. */
+  /** Script path relative to the repository root (or absolute): TypeScript runs with `node --import tsx`, JavaScript as it is. */
   entry: string;
   env: Record<string, string>;
+  /** Node.js options before the script, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
   readyTimeoutMs?: number;
 }
 
@@ -27,11 +32,11 @@ const runningChildren = new Set<ChildProcess>();
 process.on("exit", () => runningChildren.forEach((child) => child.kill("SIGKILL")));
 
 /** Starts a server child on a free loopback port and resolves once GET /health/ready answers 200. */
-export async function startServerProcess({ name, entry, env, readyTimeoutMs = 60_000 }: StartServerOptions): Promise<ServerProcess> {
+export async function startServerProcess({ name, entry, env, nodeArgs = [], readyTimeoutMs = 60_000 }: StartServerOptions): Promise<ServerProcess> {
   const port = await freePort();
   // Its own management port: replicas on one machine cannot share the default, and the bench measures with metrics on.
   const managementPort = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+  const child = spawn(process.execPath, [...nodeArgs, ...(entry.endsWith(".ts") ? ["--import", "tsx"] : []), entry], {
     cwd: repoRoot,
     env: { ...process.env, MANAGEMENT_PORT: String(managementPort), ...env, HOST: "127.0.0.1", PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
@@ -66,7 +71,7 @@ export async function startServerProcess({ name, entry, env, readyTimeoutMs = 60
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { name, url, stop };
+  return { name, url, pid: child.pid!, managementUrl: `http://127.0.0.1:${managementPort}`, stop };
 }
 
 async function isReady(url: string): Promise<boolean> {
