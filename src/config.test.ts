@@ -23,6 +23,13 @@ describe("loadConfig", () => {
     expect(config.http.trustedProxies).toEqual(["10.0.0.1", "10.0.0.2"]);
   });
 
+  it("bounds PostgreSQL connects at 5 s and statements at 10 s unless told otherwise", () => {
+    expect(loadConfig({ DATABASE_URL: "postgresql://db/um" }).database).toMatchObject({ connectTimeoutMs: 5000, statementTimeoutMs: 10_000 });
+    const tuned = loadConfig({ DATABASE_URL: "postgresql://db/um", DATABASE_CONNECT_TIMEOUT_MS: "800", DATABASE_STATEMENT_TIMEOUT_MS: "2500" });
+    expect(tuned.database).toMatchObject({ connectTimeoutMs: 800, statementTimeoutMs: 2500 });
+    expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: "0" })).toThrow(/DATABASE_STATEMENT_TIMEOUT_MS/);
+  });
+
   it("applies migrations at start unless DATABASE_MIGRATE_ON_START is false, and reports the package's version", () => {
     expect(loadConfig({}).migrateOnStart).toBe(true);
     expect(loadConfig({ DATABASE_MIGRATE_ON_START: "false" }).migrateOnStart).toBe(false);

@@ -68,6 +68,8 @@ const environmentSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   DATABASE_MIGRATE_ON_START: z.enum(["true", "false"]).default("true"),
   REDIS_URL: z.string().url().optional(),
   REDIS_NAMESPACE: z.string().regex(/^[A-Za-z0-9:_-]+$/).default("user-management"),
@@ -211,7 +213,14 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     telemetry: telemetrySettings(env),
     dataDir: path.resolve(env.DATA_DIR),
     database: env.DATABASE_URL
-      ? { kind: "postgres" as const, url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA, poolSize: env.DATABASE_POOL_SIZE }
+      ? {
+          kind: "postgres" as const,
+          url: env.DATABASE_URL,
+          schema: env.DATABASE_SCHEMA,
+          poolSize: env.DATABASE_POOL_SIZE,
+          connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+          statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+        }
       : { kind: "pglite" as const, directory: path.resolve(env.DATA_DIR, "pglite") },
     /** Whether the server applies pending PostgreSQL migrations at start (the embedded database always is). */
     migrateOnStart: env.DATABASE_MIGRATE_ON_START === "true",

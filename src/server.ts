@@ -48,7 +48,8 @@ export async function createServer(deps: AppDeps): Promise<FastifyInstance> {
   scopeRequests(app, { tracing: config.telemetry.enabled });
   app.addHook("onResponse", async (request, reply) => {
     const drainingReadiness = deps.draining.active && request.routeOptions.url === "/health/ready";
-    const level = reply.statusCode >= 500 && !drainingReadiness ? "error" : reply.statusCode >= 400 ? "info" : "debug";
+    // 503 is an outage of a dependency (the database) or a drain, not a bug of ours: visible, below error.
+    const level = reply.statusCode === 503 && !drainingReadiness ? "warn" : reply.statusCode >= 500 && !drainingReadiness ? "error" : reply.statusCode >= 400 ? "info" : "debug";
     request.log[level]({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: reply.elapsedTime }, "request completed");
   });
 

@@ -88,7 +88,7 @@ describe("openDatabase lifecycle", () => {
   it.runIf(serverUrl)("migrates an empty PostgreSQL database into DATABASE_SCHEMA when asked to", async () => {
     const scratch = await createScratchDatabase();
     try {
-      const settings = { kind: "postgres" as const, url: scratch.url!, schema: "tenant_a", poolSize: 2 };
+      const settings = { kind: "postgres" as const, url: scratch.url!, schema: "tenant_a", poolSize: 2, connectTimeoutMs: 5000, statementTimeoutMs: 10_000 };
       const database = await openDatabase(settings, { logger, migrate: true });
       try {
         await database.prisma.user.create({ data: { email: "linus@example.com", fullName: "Linus" } });

@@ -13,6 +13,8 @@ export const ErrorCode = {
   BAD_USER_INPUT: "BAD_USER_INPUT",
   /** Anything unexpected; the client sees only the correlation id. */
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+  /** The database could not be reached or did not answer in time (an outage, not the request's fault); the client sees only the correlation id and may retry (`Retry-After`). */
+  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
   /** The object asked for does not exist or is not visible to the caller. */
   NOT_FOUND: "NOT_FOUND",
   /** Registration or email change to an address another account uses. */
@@ -206,6 +208,12 @@ export function userErrorsFrom(error: unknown): UserErrorShape[] {
   if (error instanceof DomainErrors) return error.errors.map(toUserError);
   throw error;
 }
+
+/** What a client is told, whatever the outage: it is stable, so clients and dashboards may match on it. */
+export const serviceUnavailableMessage = "The service is temporarily unavailable; try again";
+
+/** Seconds a client is asked to wait before retrying a request refused as SERVICE_UNAVAILABLE. */
+export const serviceUnavailableRetryAfterSeconds = 2;
 
 export function unauthenticated(message = "Authentication required"): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED } });

@@ -26,4 +26,19 @@ describe("formatError", () => {
     const formatted = formatError({ message: error.message, path: ["company", "members"], extensions: { code: "INTERNAL_SERVER_ERROR" } }, error);
     expect(formatted).toEqual({ message: error.message, path: ["company", "members"], extensions: { code: "BAD_USER_INPUT", field: ["first"] } });
   });
+
+  it("answers a database outage with a stable SERVICE_UNAVAILABLE and no internals", () => {
+    const refused = Object.assign(new Error("Can't reach database server at 10.0.0.5:5432"), {
+      code: "P1001",
+      meta: { driverAdapterError: { cause: { kind: "DatabaseNotReachable", host: "10.0.0.5", port: 5432 } } },
+    });
+    const poolTimeout = new Error("timeout exceeded when trying to connect");
+    for (const original of [refused, poolTimeout]) {
+      expect(formatError({ message: original.message, path: ["sessions"], extensions: { code: "INTERNAL_SERVER_ERROR" } }, original)).toEqual({
+        message: "The service is temporarily unavailable; try again",
+        path: ["sessions"],
+        extensions: { code: "SERVICE_UNAVAILABLE" },
+      });
+    }
+  });
 });

@@ -1,7 +1,8 @@
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
-import { DomainError, ErrorCode } from "./errors.js";
+import { isDatabaseUnavailable } from "./db/unavailable.js";
+import { DomainError, ErrorCode, serviceUnavailableMessage, serviceUnavailableRetryAfterSeconds } from "./errors.js";
 
 const knownCodes = new Set<string>([
   ...Object.values(ErrorCode),
@@ -24,12 +25,15 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (original instanceof DomainError) {
     return { message: original.message, path: formatted.path, extensions: { code: original.code, field: original.field } };
   }
+  if (isDatabaseUnavailable(original)) {
+    return { message: serviceUnavailableMessage, path: formatted.path, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
+  }
   return { message: "Internal server error", path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }
 
 interface CorrelatedContext extends BaseContext {
   correlationId: string;
-  logger: { error(details: object, message: string): void };
+  logger: { error(details: object, message: string): void; warn(details: object, message: string): void };
 }
 
 /** Logs unexpected errors with the request's correlation id and gives that id to the client. */
@@ -40,7 +44,9 @@ export function unexpectedErrorPlugin(): ApolloServerPlugin<CorrelatedContext> {
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
             const original = unwrapResolverError(error);
-            if (!(original instanceof GraphQLError)) {
+            if (isDatabaseUnavailable(original)) {
+              contextValue.logger.warn({ err: original, path: error.path }, "database unavailable while resolving");
+            } else if (!(original instanceof GraphQLError)) {
               contextValue.logger.error({ err: original, path: error.path }, "unexpected error while resolving");
             }
           }
@@ -48,9 +54,10 @@ export function unexpectedErrorPlugin(): ApolloServerPlugin<CorrelatedContext> {
         async willSendResponse({ response, contextValue }) {
           if (response.body.kind !== "single") return;
           for (const error of response.body.singleResult.errors ?? []) {
-            if (error.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) {
+            if (error.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR || error.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE) {
               (error.extensions as Record<string, unknown>).correlationId = contextValue.correlationId;
             }
+            if (error.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE) response.http.headers.set("retry-after", String(serviceUnavailableRetryAfterSeconds));
           }
         },
       };

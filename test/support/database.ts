@@ -28,7 +28,7 @@ export interface TestDatabase {
 export async function createTestDatabase(options: { kind?: "postgres" | "pglite" } = {}): Promise<TestDatabase> {
   if (serverUrl && options.kind !== "pglite") {
     const database = await createServerDatabase(serverUrl);
-    const settings = { kind: "postgres" as const, url: database.url, schema: undefined, poolSize: 5 };
+    const settings = { kind: "postgres" as const, url: database.url, schema: undefined, poolSize: 5, connectTimeoutMs: 5000, statementTimeoutMs: 10_000 };
     await migrateDatabase(settings).catch(async (error: unknown) => {
       await database.drop();
       throw error;

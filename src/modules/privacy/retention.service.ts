@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.js";
+import { allowSlowStatements } from "../../platform/db/statement-timeout.js";
 
 export interface RetentionDeps {
   prisma: PrismaClient;
@@ -10,6 +11,8 @@ export type RetentionRun = { ran: false } | { ran: true; loginAttempts: number; 
 
 // Replicas running the job at the same moment: the one that gets this lock deletes, the others skip.
 const retentionLockKey = "job:data-retention";
+// Deletes over months of sign-in history may outlast the request path's statement timeout.
+const retentionTimeoutMs = 120_000;
 
 /**
  * Deletes login attempts and security events older than their user's retention: the longest
@@ -23,6 +26,7 @@ export async function runRetention(deps: RetentionDeps): Promise<RetentionRun> {
   return deps.prisma.$transaction(
     async (tx) => {
       if (!(await tryLock(tx))) return { ran: false };
+      await allowSlowStatements(tx, retentionTimeoutMs);
       const attemptsOfUsers = await tx.$executeRaw`
         WITH retention AS (${userRetention(defaultDays)})
         DELETE FROM login_attempts AS attempt USING retention
@@ -38,7 +42,7 @@ export async function runRetention(deps: RetentionDeps): Promise<RetentionRun> {
           AND event.created_at < ${now}::timestamptz - make_interval(days => retention.days)`;
       return { ran: true, loginAttempts: attemptsOfUsers + attemptsWithoutUser, securityEvents };
     },
-    { timeout: 120_000 },
+    { timeout: retentionTimeoutMs },
   );
 }
 

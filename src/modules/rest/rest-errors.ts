@@ -1,6 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { ErrorResponseSchema, type ErrorResponse } from "../../generated/proto/user_management/v1/errors_pb.js";
-import { DomainError, DomainErrors, ErrorCode, type UserErrorShape } from "../../platform/errors.js";
+import { isDatabaseUnavailable } from "../../platform/db/unavailable.js";
+import { DomainError, DomainErrors, ErrorCode, serviceUnavailableMessage, serviceUnavailableRetryAfterSeconds, type UserErrorShape } from "../../platform/errors.js";
 
 /** Codes whose HTTP status is not 400 (every other expected problem is the caller's input). */
 const statusOfCode: Partial<Record<string, number>> = {
@@ -25,8 +26,12 @@ export interface RestFailure {
   retryAfterSeconds?: number;
 }
 
-/** A service's expected failure as an HTTP status and ErrorResponse; anything else is rethrown (a 500). */
+/** A service's expected failure (or a database outage: 503) as an HTTP status and ErrorResponse; anything else is rethrown (a 500). */
 export function restFailureOf(error: unknown): RestFailure {
+  if (isDatabaseUnavailable(error)) {
+    const shape = { code: ErrorCode.SERVICE_UNAVAILABLE, message: serviceUnavailableMessage, retryAfterSeconds: serviceUnavailableRetryAfterSeconds };
+    return { status: 503, body: errorResponse([shape]), retryAfterSeconds: shape.retryAfterSeconds };
+  }
   const problems = error instanceof DomainErrors ? error.errors : error instanceof DomainError ? [error] : undefined;
   if (!problems) throw error;
   const shapes: UserErrorShape[] = problems.map((problem) => ({

@@ -43,7 +43,14 @@ export async function openDatabase(settings: Settings, options: { logger: Logger
   const { logger } = options;
   if (settings.kind === "postgres") {
     if (options.migrate) await migrateDatabase(settings, { logger });
-    const pool = new pg.Pool({ connectionString: settings.url, max: settings.poolSize, options: searchPath(settings) });
+    const pool = new pg.Pool({
+      connectionString: settings.url,
+      max: settings.poolSize,
+      options: searchPath(settings),
+      // A request fails as SERVICE_UNAVAILABLE past these instead of waiting on a server that does not answer.
+      connectionTimeoutMillis: settings.connectTimeoutMs,
+      statement_timeout: settings.statementTimeoutMs,
+    });
     pool.on("error", (error) => logger.warn({ err: error }, "idle database connection failed"));
     const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
     return createPrismaDatabase("postgres", new PrismaPg(pool, { schema: settings.schema }), () => pool.end(), poolStats, options);
