@@ -1,7 +1,7 @@
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
 import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors.js";
 import type { Cache } from "../../platform/cache/cache.js";
-import { readThrough } from "../../platform/cache/read-through.js";
+import { forgetRow, readThrough } from "../../platform/cache/read-through.js";
 import { distinctUuids } from "../../platform/ids.js";
 import { recordAudit, type SessionActor } from "../security/audit.service.js";
 
@@ -118,6 +118,6 @@ export async function updateCompanySettings(
     });
     return settings;
   });
-  await deps.cache.delete(settingsCache.prefix + companyId.toLowerCase());
+  await forgetRow(deps.cache, settingsCache.prefix + companyId.toLowerCase());
   return updated;
 }
