@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
 import type { CompanyType } from "../../generated/prisma/enums.js";
 import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors.js";
+import { shapedPrefix } from "../../platform/cache/cache-keys.js";
 import { forgetRow, readThrough } from "../../platform/cache/read-through.js";
 import { distinctUuids, inRequestedOrder } from "../../platform/ids.js";
 import type { SubscriptionTier } from "../../permissions/principal.js";
@@ -23,7 +24,7 @@ export const companySelect = {
 export type CompanyRecord = Prisma.CompanyGetPayload<{ select: typeof companySelect }>;
 
 const companyCache = {
-  prefix: "company:",
+  prefix: shapedPrefix("company", companySelect),
   ttlSeconds: 300,
   revive: (cached: CompanyRecord): CompanyRecord => ({ ...cached, createdAt: new Date(cached.createdAt) }),
 };

@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
 import type { InvestmentProfile, RiskTolerance } from "../../generated/prisma/enums.js";
 import type { Cache } from "../../platform/cache/cache.js";
+import { shapedPrefix } from "../../platform/cache/cache-keys.js";
 import { forgetRow, readThrough } from "../../platform/cache/read-through.js";
 import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors.js";
 import { distinctUuids, inRequestedOrder } from "../../platform/ids.js";
@@ -28,7 +29,7 @@ export interface UsersDeps {
 }
 
 const userCache = {
-  prefix: "user:",
+  prefix: shapedPrefix("user", userSelect),
   ttlSeconds: 300,
   revive: (cached: UserRecord): UserRecord => ({
     ...cached,

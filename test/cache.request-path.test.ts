@@ -1,3 +1,4 @@
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type SeededUser, type TestServer } from "./support/server.js";
 
@@ -43,6 +44,26 @@ describe("first requests for a user not yet cached", () => {
       expect(queries.count()).toBe(1);
     } finally {
       queries.stop();
+    }
+  });
+});
+
+describe.runIf(process.env.REDIS_URL)("rows an older release left in Redis", () => {
+  it("are not served: the key carries the version of the cached shape", async () => {
+    const carol = await server.seedUser({ fullName: "Carol" });
+    const redis = new Redis(process.env.REDIS_URL as string);
+    try {
+      // What the release before shape-versioned keys cached: another shape, under `user:<id>`.
+      const olderShape = JSON.stringify({ id: carol.userId, fullName: "Carol (older release)" });
+      await redis.set(`${server.deps.config.redis?.namespace}:user:${carol.userId}`, olderShape, "EX", 60);
+      const result = await server.graphql<{ _entities: { fullName: string }[] }, unknown>(
+        userEntity,
+        { representations: [{ __typename: "User", id: carol.userId }] },
+        { token: alice.accessToken },
+      );
+      expect(result.data?._entities[0]?.fullName).toBe("Carol");
+    } finally {
+      redis.disconnect();
     }
   });
 });
