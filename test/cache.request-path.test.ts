@@ -1,6 +1,9 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CompanyMembersDocument, MeDocument, RemoveMemberDocument, UpdateMemberRoleDocument } from "./generated/graphql.js";
+import { registerAccount } from "./support/accounts.js";
 import { startTestServer, type SeededUser, type TestServer } from "./support/server.js";
+import { addMember, createOrganization, tokensIn } from "./support/tenancy.js";
 
 const userEntity = `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id fullName } } }`;
 
@@ -65,5 +68,28 @@ describe.runIf(process.env.REDIS_URL)("rows an older release left in Redis", () 
     } finally {
       redis.disconnect();
     }
+  });
+});
+
+describe("a user in two companies", () => {
+  it("keeps no cached role after it changed, and reads nothing of the other company through the first's token once out of it", async () => {
+    const owner = await registerAccount(server);
+    const member = await registerAccount(server);
+    const companyB = await createOrganization(server, owner);
+    await addMember(server, companyB, member.user.id, "ADMIN");
+    const inB = await tokensIn(server, member, companyB);
+    // B's member list and the member's B role are now cached (LRU, Redis, session guard).
+    const warm = await server.graphql(CompanyMembersDocument, { id: companyB, first: 10 }, { token: inB.accessToken });
+    expect(warm.data?.company?.members?.totalCount).toBe(2);
+
+    const ownerInB = await tokensIn(server, owner, companyB);
+    await server.graphql(UpdateMemberRoleDocument, { companyId: companyB, userId: member.user.id, role: "VIEWER" }, { token: ownerInB.accessToken });
+    expect((await server.graphql(MeDocument, {}, { token: inB.accessToken })).status).toBe(401);
+    const asViewer = await tokensIn(server, member, companyB);
+    expect(await server.deps.tokens.verifyAccessToken(asViewer.accessToken)).toMatchObject({ companyId: companyB, role: "VIEWER" });
+
+    await server.graphql(RemoveMemberDocument, { companyId: companyB, userId: member.user.id }, { token: ownerInB.accessToken });
+    const throughA = await server.graphql(CompanyMembersDocument, { id: companyB, first: 10 }, { token: member.tokens.accessToken });
+    expect(throughA.data).toEqual({ company: null });
   });
 });
