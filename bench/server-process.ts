@@ -11,6 +11,10 @@ export interface ServerProcess {
   name: string;
   /** e.g. http://127.0.0.1:41234 */
   url: string;
+  /** The management port's base URL (`/metrics`). */
+  managementUrl: string;
+  /** The child's process id (e.g. for /proc/<pid>/status). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -20,6 +24,8 @@ export interface StartServerOptions {
   entry: string;
   env: Record<string, string>;
   readyTimeoutMs?: number;
+  /** Node options before the entry; default `--import tsx` (give [] for compiled JavaScript). */
+  nodeArgs?: string[];
 }
 
 const runningChildren = new Set<ChildProcess>();
@@ -27,11 +33,11 @@ const runningChildren = new Set<ChildProcess>();
 process.on("exit", () => runningChildren.forEach((child) => child.kill("SIGKILL")));
 
 /** Starts a server child on a free loopback port and resolves once GET /health/ready answers 200. */
-export async function startServerProcess({ name, entry, env, readyTimeoutMs = 60_000 }: StartServerOptions): Promise<ServerProcess> {
+export async function startServerProcess({ name, entry, env, readyTimeoutMs = 60_000, nodeArgs = ["--import", "tsx"] }: StartServerOptions): Promise<ServerProcess> {
   const port = await freePort();
   // Its own management port: replicas on one machine cannot share the default, and the bench measures with metrics on.
   const managementPort = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: repoRoot,
     env: { ...process.env, MANAGEMENT_PORT: String(managementPort), ...env, HOST: "127.0.0.1", PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
@@ -66,7 +72,7 @@ export async function startServerProcess({ name, entry, env, readyTimeoutMs = 60
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { name, url, stop };
+  return { name, url, managementUrl: `http://127.0.0.1:${managementPort}`, pid: child.pid!, stop };
 }
 
 async function isReady(url: string): Promise<boolean> {
