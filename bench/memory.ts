@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { migrateDatabase } from "../src/platform/db/database.js";
@@ -25,8 +25,11 @@ export interface MemoryOptions {
 }
 
 export interface MemoryReading {
+  /** Resident set as the kernel charges it, read before the collection (writing a snapshot inflates it). */
   rssMb: number;
   heapUsedMb: number;
+  /** Heap used after a full GC (what is live); after the load only, since the snapshot that collects inflates RSS. */
+  liveHeapMb?: number;
 }
 
 export interface MemoryResult {
@@ -57,10 +60,12 @@ export async function measureMemory(options: MemoryOptions): Promise<MemoryResul
   const seeded = await seedUsers(database.url, users);
   const seedSeconds = (performance.now() - seedStarted) / 1000;
 
+  // A heap snapshot starts with a full GC: the readings count what is live, not garbage not yet collected.
+  const snapshotDir = await makeTempDir("um-bench-memory-snapshots-");
   const server = await startServerProcess({
     name: "user-management server (memory)",
     entry,
-    nodeArgs: entry.endsWith(".ts") ? ["--import", "tsx"] : [],
+    nodeArgs: [...(entry.endsWith(".ts") ? ["--import", "tsx"] : []), "--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${snapshotDir}`],
     env: {
       DATA_DIR: await makeTempDir("um-bench-memory-"),
       DATABASE_URL: database.url,
@@ -96,7 +101,7 @@ export async function measureMemory(options: MemoryOptions): Promise<MemoryResul
     await Promise.all(Array.from({ length: connections }, worker));
     const loadSeconds = (performance.now() - loadStarted) / 1000;
     await sleep(settleMs);
-    const afterUsers = await readMemory(server);
+    const afterUsers = await readMemory(server, snapshotDir);
     return { entry, users, idle, afterUsers, requestsPerSecond: Math.round(users / loadSeconds), seedSeconds: round(seedSeconds), loadSeconds: round(loadSeconds) };
   } finally {
     await server.stop();
@@ -175,13 +180,40 @@ async function createPrivateDatabase(serverUrl: string): Promise<{ url: string; 
   return { url: url.toString(), drop };
 }
 
-/** RSS from /proc (what the kernel charges the process), heap used from the server's own metrics. */
-async function readMemory(server: ServerProcess): Promise<MemoryReading> {
+/** RSS from /proc and heap used from the server's metrics; then the live heap after a full GC (a heap snapshot, then removed). */
+async function readMemory(server: ServerProcess, snapshotDir?: string): Promise<MemoryReading> {
   const status = await readFile(`/proc/${server.pid}/status`, "utf8");
   const rssKb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]);
+  const heapUsed = await heapUsedBytes(server);
+  const reading = { rssMb: round(rssKb / 1024), heapUsedMb: round(heapUsed / 1024 / 1024) };
+  if (!snapshotDir) return reading;
+  await collectGarbage(server, snapshotDir);
+  return { ...reading, liveHeapMb: round((await heapUsedBytes(server)) / 1024 / 1024) };
+}
+
+async function heapUsedBytes(server: ServerProcess): Promise<number> {
   const metrics = await (await fetch(`${server.managementUrl}/metrics`)).text();
-  const heapUsed = Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e\+\d+)?)/m.exec(metrics)?.[1]);
-  return { rssMb: round(rssKb / 1024), heapUsedMb: round(heapUsed / 1024 / 1024) };
+  return Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e\+\d+)?)/m.exec(metrics)?.[1]);
+}
+
+async function collectGarbage(server: ServerProcess, snapshotDir: string): Promise<void> {
+  process.kill(server.pid, "SIGUSR2");
+  const deadline = Date.now() + 60_000;
+  let lastSize = -1;
+  while (Date.now() < deadline) {
+    await sleep(500);
+    const file = (await readdir(snapshotDir)).find((name) => name.endsWith(".heapsnapshot"));
+    if (!file) continue;
+    // Written in one go by the main thread: once its size stops changing the server is serving again.
+    const { size } = await stat(`${snapshotDir}/${file}`);
+    if (size > 0 && size === lastSize) {
+      await rm(`${snapshotDir}/${file}`);
+      await sleep(1_000);
+      return;
+    }
+    lastSize = size;
+  }
+  throw new Error("the server wrote no heap snapshot within 60 s");
 }
 
 function round(value: number): number {
