@@ -21,6 +21,8 @@ const otelCount = (fallback: number) => otelText(z.coerce.number().int().min(0).
 // Read from the package itself, so `node dist/main.js` (no npm, no npm_package_version) reports it too.
 const packageVersion = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
+const megabytes = (value: number) => Math.round(value * 1024 * 1024);
+
 /** Parses `points/seconds` (e.g. `10/60`) or `off`. */
 function parseLimit(text: string): Limit | undefined {
   if (text.trim() === "off") return undefined;
@@ -73,6 +75,12 @@ const environmentSchema = z.object({
   DATABASE_MIGRATE_ON_START: z.enum(["true", "false"]).default("true"),
   REDIS_URL: z.string().url().optional(),
   REDIS_NAMESPACE: z.string().regex(/^[A-Za-z0-9:_-]+$/).default("user-management"),
+  CACHE_LRU_MAX_ENTRIES: z.coerce.number().int().positive().default(10_000),
+  CACHE_LRU_MAX_MB: z.coerce.number().positive().default(32),
+  TOKEN_CACHE_MAX_ENTRIES: z.coerce.number().int().positive().default(10_000),
+  TOKEN_CACHE_MAX_MB: z.coerce.number().positive().default(16),
+  SESSION_GUARD_MAX_ENTRIES: z.coerce.number().int().positive().default(100_000),
+  SESSION_GUARD_MAX_MB: z.coerce.number().positive().default(16),
   JWT_ISSUER: z.string().min(1).default("urn:trading-platform:user-management"),
   JWT_AUDIENCE: z.string().min(1).default("urn:trading-platform"),
   JWT_SIGNING_KEYS: z.string().optional(),
@@ -225,6 +233,12 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     /** Whether the server applies pending PostgreSQL migrations at start (the embedded database always is). */
     migrateOnStart: env.DATABASE_MIGRATE_ON_START === "true",
     redis: env.REDIS_URL ? { url: env.REDIS_URL, namespace: env.REDIS_NAMESPACE } : undefined,
+    /** Bounds of the in-process LRUs, each by entries and by estimated bytes. */
+    memory: {
+      cache: { maxEntries: env.CACHE_LRU_MAX_ENTRIES, maxBytes: megabytes(env.CACHE_LRU_MAX_MB) },
+      verifiedTokens: { maxEntries: env.TOKEN_CACHE_MAX_ENTRIES, maxBytes: megabytes(env.TOKEN_CACHE_MAX_MB) },
+      sessionGuard: { maxEntries: env.SESSION_GUARD_MAX_ENTRIES, maxBytes: megabytes(env.SESSION_GUARD_MAX_MB) },
+    },
     tokens: {
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,

@@ -91,7 +91,7 @@ export async function openDependencies(config: Config, logger: Logger, overrides
   const metrics = createMetrics({ maxOperationNames: config.metrics.maxOperationNames, redis: config.redis !== undefined });
   const database = await openDatabase(config.database, { logger, migrate: config.migrateOnStart, traced: config.telemetry.enabled });
   database.onQuery(metrics.recordDbStatement);
-  const untracedCache = await createCache({ redisUrl: config.redis?.url, namespace: config.redis?.namespace, logger, lookups: metrics.cache });
+  const untracedCache = await createCache({ redisUrl: config.redis?.url, namespace: config.redis?.namespace, logger, lookups: metrics.cache, lruMaxEntries: config.memory.cache.maxEntries, lruMaxBytes: config.memory.cache.maxBytes });
   const cache = config.telemetry.enabled ? traceCache(untracedCache) : untracedCache;
   const secretBox = createSecretBox(
     await loadSecretBoxKey({ configured: config.secretEncryptionKey, dataDir: config.dataDir, requireConfigured: config.isProduction }),
@@ -105,9 +105,11 @@ export async function openDependencies(config: Config, logger: Logger, overrides
     issuer: config.tokens.issuer,
     audience: config.tokens.audience,
     accessTokenTtlSeconds: config.tokens.accessTokenTtlSeconds,
+    cacheSize: config.memory.verifiedTokens.maxEntries,
+    cacheMaxBytes: config.memory.verifiedTokens.maxBytes,
   });
 
-  const guard = createSessionGuard({ prisma: database.prisma, cache, logger });
+  const guard = createSessionGuard({ prisma: database.prisma, cache, logger, bounds: config.memory.sessionGuard });
   const mailer = createMailer({ ...config.mail, logger: logger.child({ component: "mail" }) });
   const lookupTxt = createTxtLookup({ servers: config.dns.servers, timeoutMs: config.dns.timeoutMs });
   const rateLimiter = createRateLimiter({

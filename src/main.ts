@@ -10,7 +10,7 @@ import { createServer } from "./server.js";
 const config = loadConfig();
 const logFormat = chooseLogFormat({ env: config.env, requested: config.log.format, stdoutIsTty: process.stdout.isTTY === true });
 const logger = createLogger({ level: config.log.level, format: logFormat });
-const telemetry = startTelemetry(config.telemetry, logger);
+const telemetry = await startTelemetry(config.telemetry, logger);
 
 const deps = await openDependencies(config, logger);
 const app = await createServer(deps);

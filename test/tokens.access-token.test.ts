@@ -296,6 +296,19 @@ describe("verified-token cache", () => {
     expect(counter.lookups).toBe(4);
   });
 
+  it("is bounded by bytes too: tokens beyond the byte budget are forgotten while entries remain", async () => {
+    const { ring: spy, counter } = countingRing(ring);
+    const tokens = await Promise.all([1, 2, 3].map((n) => service.issueAccessToken({ ...alice, sessionId: `s${n}` })));
+    const twoTokensOfBytes = 2 * (550 + tokens[0]!.token.length) + 10;
+    const small = createTokenService({ keys: spy, issuer, audience, accessTokenTtlSeconds: ttl, clock, cacheMaxBytes: twoTokensOfBytes });
+    for (const { token } of tokens) await small.verifyAccessToken(token);
+    expect(counter.lookups).toBe(3);
+    await small.verifyAccessToken(tokens[2]!.token);
+    expect(counter.lookups).toBe(3);
+    await small.verifyAccessToken(tokens[0]!.token);
+    expect(counter.lookups).toBe(4);
+  });
+
   it("returns claims that callers cannot modify for the next request", async () => {
     const { token } = await service.issueAccessToken(alice);
     const verified = await service.verifyAccessToken(token);

@@ -1,10 +1,4 @@
 import { context, diag, DiagLogLevel, propagation, trace } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
 import type { Config } from "../config.js";
 import type { Logger } from "./logger.js";
 
@@ -20,8 +14,19 @@ let running: Telemetry | undefined;
  * `OTEL_EXPORTER_OTLP_*` variables (the exporter reads them), context through AsyncLocalStorage, W3C
  * `traceparent` propagation. Does nothing when `settings.enabled` is false; registers once per process.
  */
-export function startTelemetry(settings: Config["telemetry"], logger: Logger): Telemetry {
+export async function startTelemetry(settings: Config["telemetry"], logger: Logger): Promise<Telemetry> {
   if (!settings.enabled) return { shutdown: async () => undefined };
+  if (running) return running;
+  // The SDK and exporter are loaded only when tracing is on; the API alone is a no-op otherwise.
+  const [{ AsyncLocalStorageContextManager }, { W3CTraceContextPropagator }, { OTLPTraceExporter }, { resourceFromAttributes }, { BatchSpanProcessor, TracerProvider }, { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION }] =
+    await Promise.all([
+      import("@opentelemetry/context-async-hooks"),
+      import("@opentelemetry/core"),
+      import("@opentelemetry/exporter-trace-otlp-http"),
+      import("@opentelemetry/resources"),
+      import("@opentelemetry/sdk-trace"),
+      import("@opentelemetry/semantic-conventions"),
+    ]);
   if (running) return running;
   const log = logger.child({ component: "telemetry" });
   diag.setLogger(

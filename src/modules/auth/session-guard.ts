@@ -52,7 +52,13 @@ export interface SessionGuardDeps {
   cache: Cache;
   logger: Logger;
   clock?: () => number;
+  /** Bounds of each of the guard's tables (sessions, markers, memberships, plans). */
+  bounds?: { maxEntries: number; maxBytes: number };
 }
+
+export const sessionGuardDefaults = { maxEntries: 100_000, maxBytes: 16 * 1024 * 1024 };
+// Measured: one entry's state object and the LRU's bookkeeping take about 300 bytes besides its key.
+const entryOverheadBytes = 300;
 
 // Bounds how long a revocation missed during a Redis outage can go unseen by another replica.
 const stateTtlMs = 60_000;
@@ -64,12 +70,14 @@ const stateTtlMs = 60_000;
  */
 export function createSessionGuard(deps: SessionGuardDeps) {
   const clock = deps.clock ?? Date.now;
-  const sessions = new LRUCache<string, SessionState>({ max: 100_000, ttl: stateTtlMs });
-  const notBefore = new LRUCache<string, number>({ max: 100_000, ttl: stateTtlMs });
+  const { maxEntries, maxBytes } = deps.bounds ?? sessionGuardDefaults;
+  const table = { max: maxEntries, maxSize: maxBytes, sizeCalculation: (_state: unknown, key: string) => entryOverheadBytes + key.length, ttl: stateTtlMs };
+  const sessions = new LRUCache<string, SessionState>(table);
+  const notBefore = new LRUCache<string, number>(table);
   const loading = new Map<string, Promise<SessionState | null>>();
-  const memberships = new LRUCache<string, MembershipState>({ max: 100_000, ttl: stateTtlMs });
+  const memberships = new LRUCache<string, MembershipState>(table);
   const loadingMemberships = new Map<string, Promise<MembershipState>>();
-  const plans = new LRUCache<string, PlanState>({ max: 100_000, ttl: stateTtlMs });
+  const plans = new LRUCache<string, PlanState>(table);
   const loadingPlans = new Map<string, Promise<PlanState>>();
 
   function apply(message: RevocationMessage) {

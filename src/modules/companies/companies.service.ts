@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
 import type { CompanyType } from "../../generated/prisma/enums.js";
 import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors.js";
-import { readThrough } from "../../platform/cache/read-through.js";
+import { shapedPrefix } from "../../platform/cache/cache-keys.js";
+import { forgetRow, readThrough } from "../../platform/cache/read-through.js";
 import { distinctUuids, inRequestedOrder } from "../../platform/ids.js";
 import type { SubscriptionTier } from "../../permissions/principal.js";
 import type { Role } from "../../permissions/roles.js";
@@ -23,7 +24,7 @@ export const companySelect = {
 export type CompanyRecord = Prisma.CompanyGetPayload<{ select: typeof companySelect }>;
 
 const companyCache = {
-  prefix: "company:",
+  prefix: shapedPrefix("company", companySelect),
   ttlSeconds: 300,
   revive: (cached: CompanyRecord): CompanyRecord => ({ ...cached, createdAt: new Date(cached.createdAt) }),
 };
@@ -38,7 +39,7 @@ export async function findCompaniesByIds(deps: Pick<CompaniesDeps, "prisma" | "c
 
 /** Drops the cached copy of a company; every write to a column in `companySelect` (or its status) must call it. */
 export function forgetCompany(deps: Pick<CompaniesDeps, "cache">, companyId: string): Promise<void> {
-  return deps.cache.delete(companyCache.prefix + companyId);
+  return forgetRow(deps.cache, companyCache.prefix + companyId);
 }
 
 /** Every active role of the user, by company id (one query; a person belongs to a handful of companies). */

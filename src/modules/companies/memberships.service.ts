@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
 import { decodeCursor, encodeCursor } from "../../platform/cursor.js";
+import { shapedPrefix } from "../../platform/cache/cache-keys.js";
 import { lockFor } from "../../platform/db/locks.js";
 import { DomainError, ErrorCode } from "../../platform/errors.js";
 import { distinctUuids, isUuid } from "../../platform/ids.js";
@@ -26,7 +27,7 @@ export interface MembersPage {
 }
 
 // Short-lived: a list read just before a change commits can be cached after the change dropped it.
-const memberListCache = { prefix: "company-members:", ttlSeconds: 60 };
+const memberListCache = { prefix: shapedPrefix("company-members", membershipSelect), ttlSeconds: 60 };
 /** Companies with more active members than this are paged from the database instead of the cached list. */
 const cachedMemberListLimit = 1_000;
 

@@ -1,7 +1,8 @@
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
 import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors.js";
 import type { Cache } from "../../platform/cache/cache.js";
-import { readThrough } from "../../platform/cache/read-through.js";
+import { shapedPrefix } from "../../platform/cache/cache-keys.js";
+import { forgetRow, readThrough } from "../../platform/cache/read-through.js";
 import { distinctUuids } from "../../platform/ids.js";
 import { recordAudit, type SessionActor } from "../security/audit.service.js";
 
@@ -37,7 +38,7 @@ const settingsSelect = {
 
 type CachedSettings = CompanySettingsRecord & { id: string };
 // Access rules read mfaRequired on company-scoped requests, so settings are cached like companies.
-const settingsCache = { prefix: "company-settings:", ttlSeconds: 300, revive: (cached: CachedSettings) => cached };
+const settingsCache = { prefix: shapedPrefix("company-settings", settingsSelect), ttlSeconds: 300, revive: (cached: CachedSettings) => cached };
 
 /** Each company's settings (defaults where none were stored), in the order asked; cached, misses in one query. */
 export async function findSettings(deps: { prisma: PrismaClient; cache: Cache }, companyIds: readonly string[]): Promise<CompanySettingsRecord[]> {
@@ -118,6 +119,6 @@ export async function updateCompanySettings(
     });
     return settings;
   });
-  await deps.cache.delete(settingsCache.prefix + companyId.toLowerCase());
+  await forgetRow(deps.cache, settingsCache.prefix + companyId.toLowerCase());
   return updated;
 }

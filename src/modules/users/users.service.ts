@@ -1,7 +1,8 @@
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
 import type { InvestmentProfile, RiskTolerance } from "../../generated/prisma/enums.js";
 import type { Cache } from "../../platform/cache/cache.js";
-import { readThrough } from "../../platform/cache/read-through.js";
+import { shapedPrefix } from "../../platform/cache/cache-keys.js";
+import { forgetRow, readThrough } from "../../platform/cache/read-through.js";
 import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors.js";
 import { distinctUuids, inRequestedOrder } from "../../platform/ids.js";
 import { recordAudit, type Actor } from "../security/audit.service.js";
@@ -28,7 +29,7 @@ export interface UsersDeps {
 }
 
 const userCache = {
-  prefix: "user:",
+  prefix: shapedPrefix("user", userSelect),
   ttlSeconds: 300,
   revive: (cached: UserRecord): UserRecord => ({
     ...cached,
@@ -47,7 +48,7 @@ export async function findUsersByIds(deps: UsersDeps, ids: readonly string[]): P
 
 /** Drops the cached copy of a user; every write to a column in `userSelect` must call it. */
 export function forgetUser(deps: Pick<UsersDeps, "cache">, userId: string): Promise<void> {
-  return deps.cache.delete(userCache.prefix + userId);
+  return forgetRow(deps.cache, userCache.prefix + userId);
 }
 
 // The shape GraphQL's EmailAddress scalar accepts, for inputs that do not pass through it (REST bodies).

@@ -77,6 +77,16 @@ function behavesLikeTheCache(redis: string | undefined) {
 describe("cache in process (no Redis)", () => {
   behavesLikeTheCache(undefined);
 
+  it("bounds the LRU by estimated bytes as well as by entries", async () => {
+    const cache = await open({ lruMaxEntries: 1_000, lruMaxBytes: 64 * 1024 });
+    const row = { id: "x", text: "a".repeat(10_000) };
+    for (let n = 0; n < 10; n += 1) await cache.set(`row:${n}`, row, 60);
+    expect(await cache.get("row:0")).toBeUndefined();
+    expect(await cache.get("row:9")).toEqual(row);
+    await cache.set("huge", "b".repeat(100_000), 60);
+    expect(await cache.get("huge")).toBeUndefined();
+  });
+
   it("reports health as disabled", async () => {
     const cache = await open();
     expect(await cache.health()).toBe("disabled");

@@ -39,6 +39,8 @@ export interface CacheOptions {
   /** Prefix of every Redis key and channel, `<namespace>:<key>`. */
   namespace?: string;
   lruMaxEntries?: number;
+  /** Bound on the LRU's estimated bytes, besides its entries. */
+  lruMaxBytes?: number;
   /** How long `createCache` waits for Redis before it goes on without it (ioredis keeps retrying). */
   connectTimeoutMs?: number;
   /** Upper bound on one Redis command, the health ping included. */
@@ -49,6 +51,7 @@ export interface CacheOptions {
 export const cacheDefaults = {
   namespace: "user-management",
   lruMaxEntries: 10_000,
+  lruMaxBytes: 32 * 1024 * 1024,
   connectTimeoutMs: 2_000,
   commandTimeoutMs: 500,
   lookups: uncounted,

@@ -5,9 +5,9 @@ import { ChannelHandlers } from "./channel-handlers.js";
 import { LocalStore } from "./local-store.js";
 
 /** The cache without Redis: the LRU alone, and pub/sub delivered inside this process. */
-export function createLocalCache(options: { logger: Logger; lruMaxEntries: number; lookups: CacheLookups }): Cache {
+export function createLocalCache(options: { logger: Logger; lruMaxEntries: number; lruMaxBytes: number; lookups: CacheLookups }): Cache {
   const { lookups } = options;
-  const store = new LocalStore(options.lruMaxEntries);
+  const store = new LocalStore({ maxEntries: options.lruMaxEntries, maxBytes: options.lruMaxBytes });
   const handlers = new ChannelHandlers(options.logger);
   return {
     async get<T>(key: string) {
@@ -17,7 +17,8 @@ export function createLocalCache(options: { logger: Logger; lruMaxEntries: numbe
     },
     async set<T>(key: string, value: T, ttlSeconds: number) {
       const ttlMs = ttlToMs(ttlSeconds);
-      store.set(key, JSON.parse(toJson(value)), ttlMs);
+      const json = toJson(value);
+      store.set(key, JSON.parse(json), ttlMs, json.length);
     },
     async delete(key: string) {
       store.delete(key);

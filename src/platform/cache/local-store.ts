@@ -1,19 +1,31 @@
 import { LRUCache } from "lru-cache";
 
+export interface LocalStoreBounds {
+  maxEntries: number;
+  /** Upper bound on the estimated bytes of all entries. */
+  maxBytes: number;
+}
+
+// Measured: a parsed JSON row, its box and the LRU's bookkeeping take about its text's length plus 150 bytes.
+const entryOverheadBytes = 150;
+
 /** The in-process LRU. Values are boxed because `null` is a cacheable value and lru-cache refuses it. */
 export class LocalStore {
   readonly #lru: LRUCache<string, { value: unknown }>;
 
-  constructor(maxEntries: number) {
-    this.#lru = new LRUCache({ max: maxEntries });
+  constructor(bounds: LocalStoreBounds) {
+    this.#lru = new LRUCache({ max: bounds.maxEntries, maxSize: bounds.maxBytes });
   }
 
   get(key: string): { value: unknown } | undefined {
     return this.#lru.get(key);
   }
 
-  set(key: string, value: unknown, ttlMs: number): void {
-    this.#lru.set(key, { value }, { ttl: ttlMs });
+  /** `jsonLength` is the length of the value's JSON text, from which its size in memory is estimated. */
+  set(key: string, value: unknown, ttlMs: number, jsonLength: number): void {
+    const size = entryOverheadBytes + key.length + jsonLength;
+    if (size > this.#lru.maxSize) this.#lru.delete(key);
+    else this.#lru.set(key, { value }, { ttl: ttlMs, size });
   }
 
   delete(key: string): void {
@@ -22,5 +34,13 @@ export class LocalStore {
 
   clear(): void {
     this.#lru.clear();
+  }
+
+  get size(): number {
+    return this.#lru.size;
+  }
+
+  get calculatedBytes(): number {
+    return this.#lru.calculatedSize;
   }
 }

