@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { LogoutDocument, MeDocument } from "./generated/graphql.js";
-import { registerAccount } from "./support/accounts.js";
+import { LogoutAllSessionsDocument, LogoutDocument, MeDocument } from "./generated/graphql.js";
+import { registerAccount, signIn } from "./support/accounts.js";
 import { redisServerAvailable, startPrivateRedis, type PrivateRedis } from "./support/redis.js";
 import { replicasCanRun, startReplicaPair, type ReplicaPair } from "./support/replicas.js";
 import type { TestServer } from "./support/server.js";
@@ -50,6 +50,22 @@ describe.runIf(replicasCanRun && redisServerAvailable)("revocations through a Re
     await redis.start();
     const back = Date.now();
     await vi.waitFor(async () => expect((await second.graphql(MeDocument, {}, { token })).status).toBe(401), { timeout: 5_000, interval: 20 });
+    expect(Date.now() - back).toBeLessThan(1_000);
+  });
+
+  it("signing out everywhere on one replica during the outage ends another device's session on the other once Redis is back", async () => {
+    const account = await registerAccount(first);
+    const otherDevice = (await signIn(first, account.email)).accessToken;
+    expect((await second.graphql(MeDocument, {}, { token: otherDevice })).status).toBe(200);
+
+    await redis.stop();
+    await vi.waitFor(async () => expect((await healthOf(first)).status).toBe("degraded"), { timeout: 5_000 });
+    expect((await first.graphql(LogoutAllSessionsDocument, {}, { token: account.tokens.accessToken })).data?.logoutAllSessions.ok).toBe(true);
+    expect((await second.graphql(MeDocument, {}, { token: otherDevice })).status).toBe(200);
+
+    await redis.start();
+    const back = Date.now();
+    await vi.waitFor(async () => expect((await second.graphql(MeDocument, {}, { token: otherDevice })).status).toBe(401), { timeout: 5_000, interval: 20 });
     expect(Date.now() - back).toBeLessThan(1_000);
   });
 
