@@ -12,11 +12,11 @@ export interface ReplicaPair {
   close(): Promise<void>;
 }
 
-/** Two servers on one database and one Redis namespace, sharing configured signing keys, as in production. */
-export async function startReplicaPair(label: string): Promise<ReplicaPair> {
+/** Two servers on one database and one Redis namespace (REDIS_URL, or `redisUrl`), sharing configured signing keys, as in production. */
+export async function startReplicaPair(label: string, options: { redisUrl?: string } = {}): Promise<ReplicaPair> {
   const database = await createTestDatabase();
   const key = await generateSigningKey(Math.floor(Date.now() / 1000));
-  const environment = { REDIS_NAMESPACE: `um-${label}-${Date.now()}`, JWT_SIGNING_KEYS: JSON.stringify([{ kid: key.kid, ...key.jwk }]) };
+  const environment = { ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}), REDIS_NAMESPACE: `um-${label}-${Date.now()}`, JWT_SIGNING_KEYS: JSON.stringify([{ kid: key.kid, ...key.jwk }]) };
   const first = await startTestServer(environment, { sharedDatabase: database });
   const second = await startTestServer(environment, { sharedDatabase: database });
   return {

@@ -60,7 +60,7 @@ export const sessionGuardDefaults = { maxEntries: 100_000, maxBytes: 16 * 1024 *
 // Measured: one entry's state object and the LRU's bookkeeping take about 300 bytes besides its key.
 const entryOverheadBytes = 300;
 
-// Bounds how long a revocation missed during a Redis outage can go unseen by another replica.
+// A backstop: revocations missed during a Redis outage are caught up when pub/sub returns (`onCoherenceRegained`).
 const stateTtlMs = 60_000;
 
 /**
@@ -96,6 +96,14 @@ export function createSessionGuard(deps: SessionGuardDeps) {
     }
   }
 
+  // Bumped when everything known is dropped: a read begun before must not store what it read.
+  let generation = 0;
+  function forgetAll() {
+    generation++;
+    for (const known of [sessions, notBefore, memberships, plans]) known.clear();
+    for (const pending of [loading, loadingMemberships, loadingPlans]) pending.clear();
+  }
+
   const unsubscribe = deps.cache.subscribe(revocationChannel, (raw) => {
     try {
       apply(JSON.parse(raw) as RevocationMessage);
@@ -103,8 +111,12 @@ export function createSessionGuard(deps: SessionGuardDeps) {
       deps.logger.warn({ err: error }, "ignored a malformed revocation message");
     }
   });
+  // Revocations published while pub/sub was down never arrive (the publisher could not send them either):
+  // everything is read from the database again, once per entry, single-flight as usual.
+  const stopCatchingUp = deps.cache.onCoherenceRegained(() => forgetAll());
 
   async function load(sessionId: string): Promise<SessionState | null> {
+    const startedIn = generation;
     const row = await deps.prisma.session.findUnique({
       where: { id: sessionId },
       select: { userId: true, revokedAt: true, absoluteExpiresAt: true, user: { select: { notBefore: true } } },
@@ -116,7 +128,7 @@ export function createSessionGuard(deps: SessionGuardDeps) {
       absoluteExpiresAt: row.absoluteExpiresAt.getTime(),
       userNotBefore: row.user.notBefore?.getTime() ?? 0,
     };
-    sessions.set(sessionId, state);
+    if (startedIn === generation) sessions.set(sessionId, state);
     return state;
   }
 
@@ -132,13 +144,14 @@ export function createSessionGuard(deps: SessionGuardDeps) {
   }
 
   async function loadMembership(key: string, userId: string, companyId: string): Promise<MembershipState> {
+    const startedIn = generation;
     const row = await deps.prisma.membership.findUnique({
       where: { userId_companyId: { userId, companyId } },
       select: { role: true, status: true, roleSince: true },
     });
     const state = row?.status === "ACTIVE" ? { role: row.role, roleSince: row.roleSince.getTime() } : { role: null, roleSince: 0 };
     // A change message that arrived while this read was in flight is newer than what it read.
-    if (!memberships.has(key)) memberships.set(key, state);
+    if (startedIn === generation && !memberships.has(key)) memberships.set(key, state);
     return memberships.get(key) ?? state;
   }
 
@@ -155,10 +168,11 @@ export function createSessionGuard(deps: SessionGuardDeps) {
   }
 
   async function loadPlan(companyId: string): Promise<PlanState> {
+    const startedIn = generation;
     const row = await deps.prisma.subscription.findUnique({ where: { companyId }, select: { tier: true, planChangedAt: true } });
     const state = row ? { tier: row.tier, since: row.planChangedAt.getTime() } : { tier: "FREE", since: 0 };
     // As for memberships: a change message that arrived during the read wins.
-    if (!plans.has(companyId)) plans.set(companyId, state);
+    if (startedIn === generation && !plans.has(companyId)) plans.set(companyId, state);
     return plans.get(companyId) ?? state;
   }
 
@@ -211,7 +225,10 @@ export function createSessionGuard(deps: SessionGuardDeps) {
     planChanged(companyId: string, tier: string, at: Date): Promise<void> {
       return publish({ type: "plan-changed", companyId, tier, since: at.getTime() });
     },
-    close: unsubscribe,
+    close() {
+      unsubscribe();
+      stopCatchingUp();
+    },
   };
 }
 

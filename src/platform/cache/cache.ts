@@ -12,6 +12,7 @@ export interface CacheLookups {
 
 const uncounted: CacheLookups = { record() {} };
 export type MessageHandler = (message: string) => void | Promise<void>;
+export type CoherenceHandler = (lostAt: Date) => void | Promise<void>;
 
 /**
  * The service's one cache: an in-process LRU in front of Redis, with pub/sub. Values go through JSON
@@ -27,6 +28,11 @@ export interface Cache {
   publish(channel: string, message: string): Promise<void>;
   /** Handlers run for messages published from any replica (this one included); returns the unsubscribe. */
   subscribe(channel: string, handler: MessageHandler): () => void;
+  /**
+   * Runs `handler` each time pub/sub is back after a loss, with when it was lost: messages published in
+   * between never arrived, so state fed by them must be read again. Never runs without Redis. Returns the removal.
+   */
+  onCoherenceRegained(handler: CoherenceHandler): () => void;
   /** `disabled` without Redis; `unavailable` when Redis does not answer a ping in time. */
   health(): Promise<CacheHealth>;
   close(): Promise<void>;

@@ -33,6 +33,9 @@ export function createLocalCache(options: { logger: Logger; lruMaxEntries: numbe
       const subscription = handlers.add(channel, handler);
       return () => void subscription.remove();
     },
+    onCoherenceRegained() {
+      return () => {};
+    },
     async health() {
       return "disabled";
     },

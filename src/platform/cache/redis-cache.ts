@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "../logger.js";
-import type { Cache, CacheHealth, CacheLookups, MessageHandler } from "./cache.js";
+import type { Cache, CacheHealth, CacheLookups, CoherenceHandler, MessageHandler } from "./cache.js";
 import { checkChannel, reservedChannelPrefix, toJson, ttlToMs } from "./cache-input.js";
 import { ChannelHandlers } from "./channel-handlers.js";
 import { LocalStore } from "./local-store.js";
@@ -50,6 +50,9 @@ class RedisCache implements Cache {
   // Bumped by every write and invalidation: a Redis read that raced one must not refill the LRU.
   #epoch = 0;
   #closed = false;
+  // Since when messages may have been missed (start counts: state built before the first subscription); cleared once announced.
+  #lostAt: Date | undefined = new Date();
+  readonly #regainHandlers = new Set<CoherenceHandler>();
 
   constructor(options: RedisCacheOptions) {
     this.#logger = options.logger;
@@ -60,7 +63,7 @@ class RedisCache implements Cache {
     this.#handlers = new ChannelHandlers(options.logger);
     const shared: RedisOptions = {
       connectTimeout: options.connectTimeoutMs,
-      retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
+      retryStrategy: reconnectDelayMs,
     };
     // Commands fail fast while disconnected (a miss or a warning) instead of queueing behind the outage.
     this.#commands = new Redis(options.url, {
@@ -76,6 +79,7 @@ class RedisCache implements Cache {
     this.#watch(this.#subscriber, "subscriber");
     this.#subscriber.on("ready", () => this.#listenForInvalidations());
     this.#subscriber.on("close", () => {
+      if (this.#coherent) this.#lostAt = new Date();
       this.#coherent = false;
       this.#store.clear();
     });
@@ -162,6 +166,11 @@ class RedisCache implements Cache {
     };
   }
 
+  onCoherenceRegained(handler: CoherenceHandler): () => void {
+    this.#regainHandlers.add(handler);
+    return () => void this.#regainHandlers.delete(handler);
+  }
+
   async health(): Promise<CacheHealth> {
     if (this.#closed || !this.#coherent) return "unavailable";
     try {
@@ -178,6 +187,7 @@ class RedisCache implements Cache {
     this.#coherent = false;
     this.#store.clear();
     this.#handlers.clear();
+    this.#regainHandlers.clear();
     await Promise.all([disconnect(this.#commands), disconnect(this.#subscriber)]);
   }
 
@@ -201,9 +211,22 @@ class RedisCache implements Cache {
         // Invalidations sent while we were not listening are lost, so nothing older is kept.
         this.#store.clear();
         this.#coherent = true;
+        this.#announceRegained();
       },
       (err) => this.#subscribeFailed(this.#invalidationChannel, err),
     );
+  }
+
+  #announceRegained(): void {
+    const lostAt = this.#lostAt;
+    if (!lostAt) return;
+    this.#lostAt = undefined;
+    this.#logger.info({ lostAt }, "redis pub/sub regained; catching up on what it missed");
+    for (const handler of this.#regainHandlers) {
+      Promise.resolve()
+        .then(() => handler(lostAt))
+        .catch((err) => this.#logger.warn({ err: messageOf(err) }, "catch-up after redis outage failed"));
+    }
   }
 
   #onMessage(channel: string, message: string): void {
@@ -237,6 +260,17 @@ class RedisCache implements Cache {
     client.on("error", (err: Error) => this.#logger.debug({ role, err: err.message }, "redis connection error"));
   }
 }
+
+/**
+ * ioredis's wait before reconnect attempt `attempt`: grows to at most 500 ms, so a replica is back within
+ * about half a second of Redis, and is jittered so a fleet does not reconnect in lockstep.
+ */
+export function reconnectDelayMs(attempt: number): number {
+  const ceiling = Math.min(attempt * 100, reconnectMaxDelayMs);
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+export const reconnectMaxDelayMs = 500;
 
 async function disconnect(client: Redis): Promise<void> {
   if (client.status === "ready") {

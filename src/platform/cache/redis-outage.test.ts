@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { redisServerAvailable, startPrivateRedis, type PrivateRedis } from "../../../test/support/redis.js";
 import { createLogger } from "../logger.js";
 import { createCache, type Cache } from "./cache.js";
+import { reconnectDelayMs, reconnectMaxDelayMs } from "./redis-cache.js";
 
 // A private redis-server on its own port: this test stops it, which it must never do to the shared one.
 describe.runIf(redisServerAvailable)("cache through a Redis outage", () => {
@@ -92,5 +93,34 @@ describe.runIf(redisServerAvailable)("cache through a Redis outage", () => {
     await recovered(cache);
     await cache.set("k", "v", 60);
     expect(await cache.get("k")).toBe("v");
+  });
+
+  it("tells its listeners, once, when pub/sub is back after a loss and since when messages were missed", async () => {
+    const cache = await open(`regained-${randomUUID()}`);
+    const regained: Date[] = [];
+    cache.onCoherenceRegained((lostAt) => void regained.push(lostAt));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(regained).toEqual([]);
+
+    const stoppedAt = Date.now();
+    await redis.stop();
+    await vi.waitFor(async () => expect(await cache.health()).toBe("unavailable"), { timeout: 5_000 });
+    await redis.start();
+    await vi.waitFor(() => expect(regained).toHaveLength(1), { timeout: 5_000 });
+    expect(regained[0]!.getTime()).toBeGreaterThanOrEqual(stoppedAt - 50);
+    expect(regained[0]!.getTime()).toBeLessThanOrEqual(Date.now());
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(regained).toHaveLength(1);
+  });
+});
+
+describe("reconnect back-off", () => {
+  it("stays under half a second however long the outage, and is spread so a fleet does not retry in lockstep", () => {
+    const delays = Array.from({ length: 1_000 }, (_, attempt) => reconnectDelayMs(attempt + 1));
+    expect(Math.max(...delays)).toBeLessThanOrEqual(reconnectMaxDelayMs);
+    expect(reconnectMaxDelayMs).toBeLessThanOrEqual(500);
+    const late = delays.slice(100);
+    expect(Math.min(...late)).toBeGreaterThanOrEqual(reconnectMaxDelayMs / 2);
+    expect(new Set(late).size).toBeGreaterThan(50);
   });
 });

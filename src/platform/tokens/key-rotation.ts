@@ -62,11 +62,14 @@ export function keepKeyRingCurrent(options: { ring: KeyRing; cache: Cache; reloa
     await ring.reload();
     logger.info({ kids: ring.publicKeys().map((key) => key.kid), withdrawn }, "signing keys reloaded");
   });
+  // A withdrawal announced while pub/sub was down never arrives: read the store again once it is back.
+  const stopCatchingUp = cache.onCoherenceRegained(() => ring.reload());
   const timer = setInterval(() => void ring.reload(), reloadIntervalMs);
   timer.unref();
   return () => {
     clearInterval(timer);
     unsubscribe();
+    stopCatchingUp();
   };
 }
 

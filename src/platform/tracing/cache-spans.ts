@@ -19,6 +19,7 @@ export function traceCache(cache: Cache): Cache {
     delete: (key) => inSpan("delete", key, () => cache.delete(key)),
     publish: (channel, message) => cache.publish(channel, message),
     subscribe: (channel, handler) => cache.subscribe(channel, handler),
+    onCoherenceRegained: (handler) => cache.onCoherenceRegained(handler),
     health: () => cache.health(),
     close: () => cache.close(),
   };
