@@ -20,8 +20,8 @@ export interface MemoryOptions {
   connections?: number;
   /** How long to let the server settle before each reading. */
   settleMs?: number;
-  /** `src/main.ts` under tsx (what the bench runs) or `dist/main.js` (production; needs `npm run build`). */
-  entry?: "src/main.ts" | "dist/main.js";
+  /** The server's entry: `src/main.ts` under tsx, or compiled JavaScript as production runs it. */
+  entry?: string;
 }
 
 export interface MemoryReading {

@@ -86,6 +86,24 @@ export function printReport(results: BenchResults): void {
     ["batch", `${batchVerification.batch.opsPerSecond}`, ms(batchVerification.batch.p50Micros), ms(batchVerification.batch.p99Micros), `p99 ≤ ${batchVerification.targetP99Ms} ms`],
   ]);
 
+  const { memory, postgresOutage } = results;
+  if (memory) {
+    printTable(`7. Memory of the compiled server (${memory.entry.replace(/^.*\/build\//, "build/")}): ${memory.users} distinct users' contexts and sessions at ${memory.requestsPerSecond} req/s`, [
+      ["when", "RSS MB", "heap used MB", "live heap MB", "target RSS"],
+      ["idle", `${memory.idle.rssMb}`, `${memory.idle.heapUsedMb}`, "", `≤ ${memory.targets.idleRssMb}`],
+      ["after the users", `${memory.afterUsers.rssMb}`, `${memory.afterUsers.heapUsedMb}`, `${memory.afterUsers.liveHeapMb ?? ""}`, `≤ ${memory.targets.afterUsersRssMb}`],
+    ]);
+  }
+  if (postgresOutage) {
+    const { outage, healthy } = postgresOutage;
+    printTable(`8. PostgreSQL stopped and started under load (private cluster, ${postgresOutage.users} users, connect timeout ${postgresOutage.connectTimeoutMs} ms)`, [
+      ["phase", "answers", "p50 ms", "p99 ms", "max ms", "SERVICE_UNAVAILABLE", "other errors"],
+      ["healthy", `${healthy.answers}`, `${healthy.p50Ms}`, `${healthy.p99Ms}`, `${healthy.maxMs}`, "", ""],
+      ["outage", `${outage.answers}`, `${outage.p50Ms}`, `${outage.p99Ms}`, `${outage.maxMs}`, `${outage.unavailable}`, `${outage.otherErrors}`],
+      [`recovered ${postgresOutage.recoveryMs} ms after the restart; answers with another user's data: ${postgresOutage.wrongUserAnswers}`, "", "", "", "", "", ""],
+    ]);
+  }
+
   for (const note of results.notes) console.log(`note: ${note}`);
   console.log(`total ${results.elapsedSeconds} s; figures written to bench/results.json`);
 }

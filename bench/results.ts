@@ -4,11 +4,15 @@ import type { HttpPlan, HttpResult } from "./http-phases.js";
 import type { SqlPerRequest } from "./members-page.js";
 import type { BatchVerificationResult } from "./batch-verification.js";
 import type { LoginRiskResult } from "./login-risk.js";
+import type { MemoryResult } from "./memory.js";
 import type { PasswordHashingResult } from "./password-hashing.js";
+import type { PostgresOutageResult } from "./postgres-outage.js";
 import type { RequestPathPlan, ShapeResult } from "./request-path.js";
 import type { TokenVerificationResult } from "./token-verification.js";
 
 /** `me { id email fullName }`: bare's CPU per request ÷ ours, and ours' p99 at a fixed 1,000 req/s ÷ bare's. */
+/** Resident memory of the compiled server at idle and after the users passed through, in MB. */
+export const memoryTargets = { idleRssMb: 150, afterUsersRssMb: 300 };
 export const requestPathTargets = { cpuEfficiency: 0.8, p99OverBareAtFixedRate: 1.5 };
 /** Logins/s over argon2id verifies/s with as many in flight, and `me` p99 during a login burst over idle. */
 export const loginTargets = { loginsPerBudgetVerify: 0.75, meP99DuringLoginsOverIdle: 2, riskCheckP99Ms: 2 };
@@ -19,6 +23,8 @@ export interface BenchMeasurements {
   plan: HttpPlan;
   http: HttpResult;
   requestPath: { method: string; storage: string; plan: RequestPathPlan; shapes: ShapeResult[] };
+  memory: MemoryResult | null;
+  postgresOutage: PostgresOutageResult | null;
   tokenVerification: TokenVerificationResult;
   authenticate: AuthenticateResult | null;
   passwordHashing: PasswordHashingResult;
@@ -51,6 +57,8 @@ export function toResults(measured: BenchMeasurements) {
       shapes: measured.requestPath.shapes,
       targets: requestPathTargets,
     },
+    memory: measured.memory && { ...measured.memory, targets: memoryTargets },
+    postgresOutage: measured.postgresOutage,
     membersPage: {
       query: "company(id) { members(first: 50) { edges { node { user { fullName } role } } } }",
       saturation: http.membersPage.saturation,

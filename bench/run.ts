@@ -8,6 +8,8 @@ import { type HttpPlan, measureHttp } from "./http-phases.js";
 import { measureSqlPerRequest } from "./members-page.js";
 import { measureBatchVerification } from "./batch-verification.js";
 import { measureLoginRisk } from "./login-risk.js";
+import { measureMemory, type MemoryResult } from "./memory.js";
+import { measurePostgresOutage, type PostgresOutageResult } from "./postgres-outage.js";
 import { measurePasswordHashing } from "./password-hashing.js";
 import { printReport } from "./report.js";
 import { toResults } from "./results.js";
@@ -55,6 +57,18 @@ async function main(): Promise<void> {
   const loginRisk = await measureLoginRisk({ dataDir: await makeTempDir("um-bench-risk-"), durationMs: inProcessDurationMs });
   progress("in process: batch verification of 1,000 ids");
   const batchVerification = await measureBatchVerification({ dataDir: await makeTempDir("um-bench-batch-"), durationMs: inProcessDurationMs });
+  const serverUrls = { databaseUrl: process.env.DATABASE_URL, redisUrl: process.env.REDIS_URL };
+  let memory: MemoryResult | null = null;
+  let postgresOutage: PostgresOutageResult | null = null;
+  if (serverUrls.databaseUrl && serverUrls.redisUrl) {
+    const users = Number(process.env.BENCH_MEMORY_USERS ?? 100_000);
+    progress(`memory: idle, then after ${users} distinct users' contexts and sessions`);
+    memory = await measureMemory({ databaseUrl: serverUrls.databaseUrl, redisUrl: serverUrls.redisUrl, users, entry: compiled.ours });
+    progress("PostgreSQL restarted under load (a private cluster)");
+    postgresOutage = await measurePostgresOutage({ users: 8, outageMs: 2_000 });
+  } else {
+    notes.push("memory and PostgreSQL outage skipped: they need DATABASE_URL and REDIS_URL");
+  }
   progress("in process: argon2id");
   const passwordHashing = await measurePasswordHashing(passwordHashingDurationMs, plan.login.connections);
 
@@ -70,7 +84,7 @@ async function main(): Promise<void> {
     if (load.failedResponses > 0) notes.push(`${name}: ${load.failedResponses} failed or wrong responses, not counted in req/s`);
   }
   const elapsedSeconds = Math.round((Date.now() - startedAt) / 1000);
-  const results = toResults({ plan, http, requestPath, tokenVerification, authenticate, passwordHashing, loginRisk, batchVerification, sqlPerRequest, notes, elapsedSeconds, loadAverageAtStart });
+  const results = toResults({ plan, http, requestPath, memory, postgresOutage, tokenVerification, authenticate, passwordHashing, loginRisk, batchVerification, sqlPerRequest, notes, elapsedSeconds, loadAverageAtStart });
   await writeFile(path.join(repoRoot, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
   printReport(results);
 }
