@@ -1,0 +1,103 @@
+import { randomBytes } from "node:crypto";
+import { createHistogram } from "node:perf_hooks";
+import { accessTokenOf, meQuery, postGraphQL, registerMutation } from "./operations.js";
+import { createBenchDatabase, realServices } from "./scratch-database.js";
+import { type ServerProcess, startServerProcess } from "./server-process.js";
+import { makeTempDir } from "./temp-dir.js";
+
+export interface PropagationOptions {
+  trials: number;
+  /** Pause between two polls of replica B. */
+  pollIntervalMs: number;
+  /** A trial whose change B has not shown by then counts as a failure. */
+  timeoutMs: number;
+}
+
+export interface DelayFigures {
+  trials: number;
+  failures: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export interface PropagationResult {
+  pollIntervalMs: number;
+  /** From A's response to B's first answer showing the change. */
+  kinds: Record<string, DelayFigures>;
+}
+
+interface Replicas {
+  a: ServerProcess;
+  b: ServerProcess;
+}
+
+/** A change made on replica A and the check that replica B shows it; `prepare` runs before the clock starts. */
+interface ChangeKind {
+  prepare(replicas: Replicas): Promise<{ change(): Promise<void>; shownOnB(): Promise<boolean> }>;
+}
+
+const logout: ChangeKind = {
+  async prepare({ a, b }) {
+    const token = await registerAccount(a);
+    const me = () => fetch(`${b.url}/graphql`, { method: "POST", headers: graphQLHeaders(token), body: JSON.stringify({ query: meQuery }) });
+    if ((await me()).status !== 200) throw new Error("replica B refused a fresh token before the logout");
+    return {
+      change: async () => void (await postGraphQL(a.url, JSON.stringify({ query: "mutation { logout { ok } }" }), { authorization: `Bearer ${token}` })),
+      shownOnB: async () => (await me()).status === 401,
+    };
+  },
+};
+
+const kinds: Record<string, ChangeKind> = { logout };
+
+/** Two server processes on one scratch database and one Redis namespace; each kind's trials run one after another. */
+export async function measurePropagation({ trials, pollIntervalMs, timeoutMs }: PropagationOptions): Promise<PropagationResult> {
+  const { databaseUrl, redisUrl } = realServices();
+  const env = {
+    DATABASE_URL: await createBenchDatabase(databaseUrl),
+    REDIS_URL: redisUrl,
+    REDIS_NAMESPACE: `um-bench-${randomBytes(4).toString("hex")}`,
+    // One key for both: the signing keys in the shared table are encrypted with it.
+    SECRET_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    LOG_LEVEL: "warn",
+    RATE_LIMIT_REGISTER_PER_IP: "off",
+  };
+  const a = await startServerProcess({ name: "replica A", entry: "src/main.ts", env: { ...env, DATA_DIR: await makeTempDir("um-bench-a-") } });
+  const b = await startServerProcess({ name: "replica B", entry: "src/main.ts", env: { ...env, DATA_DIR: await makeTempDir("um-bench-b-") } });
+  try {
+    const figures: Record<string, DelayFigures> = {};
+    for (const [name, kind] of Object.entries(kinds)) {
+      const delays = createHistogram();
+      let failures = 0;
+      for (let trial = 0; trial < trials; trial++) {
+        const { change, shownOnB } = await kind.prepare({ a, b });
+        await change();
+        const changedAt = performance.now();
+        let shown = await shownOnB();
+        while (!shown && performance.now() - changedAt < timeoutMs) {
+          await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
+          shown = await shownOnB();
+        }
+        if (shown) delays.record(Math.max(1, Math.round((performance.now() - changedAt) * 1000)));
+        else failures += 1;
+      }
+      const ms = (percentile: number) => Math.round(delays.percentile(percentile) / 100) / 10;
+      figures[name] = { trials, failures, p50Ms: ms(50), p95Ms: ms(95), p99Ms: ms(99), maxMs: Math.round(delays.max / 100) / 10 };
+    }
+    return { pollIntervalMs, kinds: figures };
+  } finally {
+    await b.stop();
+    await a.stop();
+  }
+}
+
+async function registerAccount(server: ServerProcess): Promise<string> {
+  const input = { email: `propagation-${randomBytes(6).toString("hex")}@example.com`, password: `Bench-${randomBytes(12).toString("hex")}`, fullName: "Propagation Bench" };
+  return accessTokenOf(await postGraphQL(server.url, JSON.stringify({ query: registerMutation, variables: { input } })), "register");
+}
+
+function graphQLHeaders(token: string): Record<string, string> {
+  return { "content-type": "application/json", authorization: `Bearer ${token}` };
+}
