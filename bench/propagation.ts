@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createHistogram } from "node:perf_hooks";
+import pg from "pg";
 import { accessTokenOf, meQuery, postGraphQL, registerMutation } from "./operations.js";
 import { createBenchDatabase, realServices } from "./scratch-database.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
@@ -31,6 +32,8 @@ export interface PropagationResult {
 interface Replicas {
   a: ServerProcess;
   b: ServerProcess;
+  /** A platform operator's access token (suspensions need one). */
+  operatorToken: string;
 }
 
 /** A change made on replica A and the check that replica B shows it; `prepare` runs before the clock starts. */
@@ -40,23 +43,44 @@ interface ChangeKind {
 
 const logout: ChangeKind = {
   async prepare({ a, b }) {
-    const token = await registerAccount(a);
-    const me = () => fetch(`${b.url}/graphql`, { method: "POST", headers: graphQLHeaders(token), body: JSON.stringify({ query: meQuery }) });
-    if ((await me()).status !== 200) throw new Error("replica B refused a fresh token before the logout");
+    const { token } = await registerAccount(a);
     return {
-      change: async () => void (await postGraphQL(a.url, JSON.stringify({ query: "mutation { logout { ok } }" }), { authorization: `Bearer ${token}` })),
-      shownOnB: async () => (await me()).status === 401,
+      change: () => mutate(a, token, "mutation { logout { ok } }"),
+      shownOnB: await refusedOn(b, token),
     };
   },
 };
 
-const kinds: Record<string, ChangeKind> = { logout };
+const suspension: ChangeKind = {
+  async prepare({ a, b, operatorToken }) {
+    const victim = await registerAccount(a);
+    return {
+      change: () => mutate(a, operatorToken, "mutation Suspend($userId: ID!) { suspendUser(userId: $userId, reason: \"bench\") { ok } }", { userId: victim.userId }),
+      shownOnB: await refusedOn(b, victim.token),
+    };
+  },
+};
+
+const kinds: Record<string, ChangeKind> = { logout, suspension };
+
+/** A check that B refuses `token` (401 on `me`), after making sure it accepts it now. */
+async function refusedOn(b: ServerProcess, token: string): Promise<() => Promise<boolean>> {
+  const me = () => fetch(`${b.url}/graphql`, { method: "POST", headers: graphQLHeaders(token), body: JSON.stringify({ query: meQuery }) });
+  if ((await me()).status !== 200) throw new Error("replica B refused a fresh token before the change");
+  return async () => (await me()).status === 401;
+}
+
+async function mutate(server: ServerProcess, token: string, query: string, variables: Record<string, unknown> = {}): Promise<void> {
+  const result = await postGraphQL(server.url, JSON.stringify({ query, variables }), { authorization: `Bearer ${token}` });
+  if (result.errors) throw new Error(`change refused on replica A: ${JSON.stringify(result.errors)}`);
+}
 
 /** Two server processes on one scratch database and one Redis namespace; each kind's trials run one after another. */
 export async function measurePropagation({ trials, pollIntervalMs, timeoutMs }: PropagationOptions): Promise<PropagationResult> {
   const { databaseUrl, redisUrl } = realServices();
+  const benchDatabaseUrl = await createBenchDatabase(databaseUrl);
   const env = {
-    DATABASE_URL: await createBenchDatabase(databaseUrl),
+    DATABASE_URL: benchDatabaseUrl,
     REDIS_URL: redisUrl,
     REDIS_NAMESPACE: `um-bench-${randomBytes(4).toString("hex")}`,
     // One key for both: the signing keys in the shared table are encrypted with it.
@@ -67,12 +91,15 @@ export async function measurePropagation({ trials, pollIntervalMs, timeoutMs }: 
   const a = await startServerProcess({ name: "replica A", entry: "src/main.ts", env: { ...env, DATA_DIR: await makeTempDir("um-bench-a-") } });
   const b = await startServerProcess({ name: "replica B", entry: "src/main.ts", env: { ...env, DATA_DIR: await makeTempDir("um-bench-b-") } });
   try {
+    const operator = await registerAccount(a);
+    await grantOperator(benchDatabaseUrl, operator.userId);
+    const replicas = { a, b, operatorToken: operator.token };
     const figures: Record<string, DelayFigures> = {};
     for (const [name, kind] of Object.entries(kinds)) {
       const delays = createHistogram();
       let failures = 0;
       for (let trial = 0; trial < trials; trial++) {
-        const { change, shownOnB } = await kind.prepare({ a, b });
+        const { change, shownOnB } = await kind.prepare(replicas);
         await change();
         const changedAt = performance.now();
         let shown = await shownOnB();
@@ -93,9 +120,25 @@ export async function measurePropagation({ trials, pollIntervalMs, timeoutMs }: 
   }
 }
 
-async function registerAccount(server: ServerProcess): Promise<string> {
+const registerWithUser = registerMutation.replace("tokens { accessToken }", "tokens { accessToken } user { id }");
+
+async function registerAccount(server: ServerProcess): Promise<{ token: string; userId: string }> {
   const input = { email: `propagation-${randomBytes(6).toString("hex")}@example.com`, password: `Bench-${randomBytes(12).toString("hex")}`, fullName: "Propagation Bench" };
-  return accessTokenOf(await postGraphQL(server.url, JSON.stringify({ query: registerMutation, variables: { input } })), "register");
+  const result = await postGraphQL(server.url, JSON.stringify({ query: registerWithUser, variables: { input } }));
+  const userId = (result.data?.register as { user?: { id?: string } | null } | undefined)?.user?.id;
+  if (!userId) throw new Error(`register returned no user: ${JSON.stringify(result)}`);
+  return { token: accessTokenOf(result, "register"), userId };
+}
+
+// What `npm run operators -- grant` sets; no API sets it.
+async function grantOperator(databaseUrl: string, userId: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query("UPDATE users SET is_platform_operator = true WHERE id = $1", [userId]);
+  } finally {
+    await client.end();
+  }
 }
 
 function graphQLHeaders(token: string): Record<string, string> {
