@@ -1,0 +1,25 @@
+import { cleanUp } from "./cleanup.js";
+import { runSoak } from "./soak.js";
+
+const durationSeconds = Number(process.env.SOAK_SECONDS ?? 600);
+if (!Number.isInteger(durationSeconds) || durationSeconds < 10) throw new Error("SOAK_SECONDS must be a whole number of seconds, at least 10");
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => void cleanUp().finally(() => process.exit(130)));
+}
+
+try {
+  console.log(`[soak] ${durationSeconds} s of mixed load on two replicas`);
+  const result = await runSoak({ durationSeconds, windowSeconds: Math.min(30, Math.max(5, Math.floor(durationSeconds / 10))), concurrency: 16 });
+  for (const window of result.windows) {
+    console.log(`[soak] ${String(window.endsAtSecond).padStart(4)} s  ${window.requests} requests  ${window.errors} errors  p99 ${window.p99Ms} ms  RSS A ${window.rssMiB[0]} MiB, B ${window.rssMiB[1]} MiB`);
+  }
+  console.log(`[soak] ${result.requests} requests, ${result.errors} errors; RSS spread after warm-up A ${(result.rssSpread[0] * 100).toFixed(1)} %, B ${(result.rssSpread[1] * 100).toFixed(1)} %; p99 ${result.p99SpreadMs.min}–${result.p99SpreadMs.max} ms`);
+  for (const sample of result.errorSamples) console.log(`[soak] error: ${sample}`);
+  if (result.errors > 0) process.exitCode = 1;
+} catch (error) {
+  console.error("soak failed:", error);
+  process.exitCode = 1;
+} finally {
+  await cleanUp();
+}
