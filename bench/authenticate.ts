@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { loadConfig } from "../src/config.js";
+import { embeddedEnvironment } from "./bench-services.js";
 import { closeDependencies, openDependencies, type AppDeps } from "../src/deps.js";
 import { createLogger } from "../src/platform/logger.js";
 import { createServer } from "../src/server.js";
@@ -21,7 +22,7 @@ const uncachedPoolSize = 12_000;
 
 /** `deps.authenticate(header)` on a real deps object (database, cache, key ring) opened in this process. */
 export async function measureAuthenticate(options: { dataDir: string; durationMs: number }): Promise<AuthenticateResult> {
-  const config = loadConfig({ ...process.env, DATA_DIR: options.dataDir, LOG_LEVEL: "error" });
+  const config = loadConfig(embeddedEnvironment(options.dataDir));
   const deps = await openDependencies(config, createLogger({ level: "error" }));
   try {
     // Kept open while measuring, in case the server wires request-path state (such as revocations) into deps.

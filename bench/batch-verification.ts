@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { loadConfig } from "../src/config.js";
+import { embeddedEnvironment } from "./bench-services.js";
 import { closeDependencies, openDependencies } from "../src/deps.js";
 import { createLogger } from "../src/platform/logger.js";
 import { verifyUsers } from "../src/modules/users/verification.service.js";
@@ -16,7 +17,7 @@ const members = 800;
 
 /** verifyUsers for 1,000 ids (800 of them members) on the embedded database: the seed's 500 ms budget, target p99 ≤ 50 ms. */
 export async function measureBatchVerification(options: { dataDir: string; durationMs: number }): Promise<BatchVerificationResult> {
-  const config = loadConfig({ ...process.env, DATA_DIR: options.dataDir, LOG_LEVEL: "error" });
+  const config = loadConfig(embeddedEnvironment(options.dataDir));
   const deps = await openDependencies(config, createLogger({ level: "error" }));
   try {
     const prisma = deps.database.prisma;

@@ -1,7 +1,6 @@
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { startPrivateRedis } from "../test/support/redis.js";
 import { onCleanup } from "./cleanup.js";
+import { createBenchDatabase } from "./scratch-database.js";
 import { makeTempDir } from "./temp-dir.js";
 
 /** Where a bench server keeps its data: a database of its own and a Redis of its own, removed at cleanup. */
@@ -25,25 +24,16 @@ export async function createBenchStorage(label: string): Promise<BenchStorage> {
     const dataDir = await makeTempDir(`um-bench-${label}-`);
     return { env: { DATA_DIR: dataDir, REDIS_URL: redis.url }, description: "PGlite + Redis", redisUrl: redis.url };
   }
-  const name = `um_bench_${label.replace(/[^a-z0-9]/g, "_")}_${randomBytes(4).toString("hex")}`;
-  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
-  onCleanup(() => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const url = await createBenchDatabase(serverUrl);
   const dataDir = await makeTempDir(`um-bench-${label}-`);
   return {
-    env: { DATABASE_URL: url.toString(), DATABASE_MIGRATE_ON_START: "true", REDIS_URL: redis.url, DATA_DIR: dataDir },
+    env: { DATABASE_URL: url, DATABASE_MIGRATE_ON_START: "true", REDIS_URL: redis.url, DATA_DIR: dataDir },
     description: "PostgreSQL + Redis",
     redisUrl: redis.url,
   };
 }
 
-async function adminQuery(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
+/** The environment of a server opened inside the bench's own process: the embedded database in `dataDir`, no Redis. */
+export function embeddedEnvironment(dataDir: string): NodeJS.ProcessEnv {
+  return { ...process.env, DATABASE_URL: undefined, REDIS_URL: undefined, DATA_DIR: dataDir, LOG_LEVEL: "error" };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { loadConfig } from "../src/config.js";
+import { embeddedEnvironment } from "./bench-services.js";
 import { closeDependencies, openDependencies } from "../src/deps.js";
 import { assessLoginRisk } from "../src/modules/security/security-events.service.js";
 import { createLogger } from "../src/platform/logger.js";
@@ -14,7 +15,7 @@ const historyRows = 500;
 
 /** What the suspicious-login check adds to a sign-in: assessLoginRisk for a user with a long history, on the embedded database. */
 export async function measureLoginRisk(options: { dataDir: string; durationMs: number }): Promise<LoginRiskResult> {
-  const config = loadConfig({ ...process.env, DATA_DIR: options.dataDir, LOG_LEVEL: "error" });
+  const config = loadConfig(embeddedEnvironment(options.dataDir));
   const deps = await openDependencies(config, createLogger({ level: "error" }));
   try {
     const prisma = deps.database.prisma;

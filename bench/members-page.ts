@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { loadConfig } from "../src/config.js";
+import { embeddedEnvironment } from "./bench-services.js";
 import { closeDependencies, openDependencies } from "../src/deps.js";
 import { createLogger } from "../src/platform/logger.js";
 import { createServer } from "../src/server.js";
@@ -66,7 +67,7 @@ export interface SqlPerRequest {
 
 /** SQL statements per warm request, counted on a server opened in this process (Fastify inject, no network). */
 export async function measureSqlPerRequest(options: { dataDir: string; requests: number }): Promise<SqlPerRequest> {
-  const config = loadConfig({ ...process.env, DATA_DIR: options.dataDir, LOG_LEVEL: "error" });
+  const config = loadConfig(embeddedEnvironment(options.dataDir));
   const deps = await openDependencies(config, createLogger({ level: "error" }));
   try {
     const app = await createServer(deps);

@@ -6,7 +6,7 @@ import { migrateDatabase } from "../src/platform/db/database.js";
 import { permissionsOf } from "../src/permissions/roles.js";
 import { createKeyRing, createTokenService, generateSigningKey } from "../src/platform/tokens/index.js";
 import { configuredKeyStore } from "../src/platform/tokens/key-store.js";
-import { onCleanup } from "./cleanup.js";
+import { createBenchDatabase } from "./scratch-database.js";
 import { startServerProcess, type ServerProcess } from "./server-process.js";
 import { makeTempDir } from "./temp-dir.js";
 
@@ -105,7 +105,6 @@ export async function measureMemory(options: MemoryOptions): Promise<MemoryResul
     return { entry, users, idle, afterUsers, requestsPerSecond: Math.round(users / loadSeconds), seedSeconds: round(seedSeconds), loadSeconds: round(loadSeconds) };
   } finally {
     await server.stop();
-    await database.drop();
   }
 }
 
@@ -155,29 +154,11 @@ async function seedUsers(url: string, count: number): Promise<SeededUser[]> {
   }
 }
 
-async function createPrivateDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `um_bench_memory_${randomBytes(6).toString("hex")}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  let dropped = false;
-  const drop = async () => {
-    if (dropped) return;
-    dropped = true;
-    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  };
-  onCleanup(drop);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  await migrateDatabase({ kind: "postgres", url: url.toString(), schema: undefined, poolSize: 1, connectTimeoutMs: 10_000, statementTimeoutMs: 0 });
-  return { url: url.toString(), drop };
+/** A migrated database of its own, dropped at cleanup. */
+async function createPrivateDatabase(serverUrl: string): Promise<{ url: string }> {
+  const url = await createBenchDatabase(serverUrl);
+  await migrateDatabase({ kind: "postgres", url, schema: undefined, poolSize: 1, connectTimeoutMs: 10_000, statementTimeoutMs: 0 });
+  return { url };
 }
 
 /** RSS from /proc and heap used from the server's metrics; then the live heap after a full GC (a heap snapshot, then removed). */
