@@ -49,7 +49,7 @@ export function unexpectedErrorPlugin(): ApolloServerPlugin<CorrelatedContext> {
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
             const original = unwrapResolverError(error);
-            if (!(original instanceof GraphQLError)) {
+            if (!(original instanceof GraphQLError) && !(original instanceof DomainError)) {
               contextValue.logger.error({ err: original, path: error.path }, "unexpected error while resolving");
             }
           }

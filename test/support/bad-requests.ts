@@ -37,6 +37,9 @@ const operations: { document: string; variables: string[] }[] = [
   { document: "mutation ($s0: ID!) { switchCompany(companyId: $s0) { userErrors { code } } }", variables: ["s0"] },
   { document: "mutation ($s0: ID!) { revokeSession(id: $s0) { ok userErrors { code } } }", variables: ["s0"] },
   { document: "mutation ($s0: String!) { acceptInvitation(code: $s0) { userErrors { code } } }", variables: ["s0"] },
+  { document: "mutation ($s0: String) { updateProfile(input: { fullName: $s0 }) { userErrors { code } } }", variables: ["s0"] },
+  { document: "mutation ($s0: String!, $s1: String, $s2: String) { createCompany(input: { name: $s0, industry: $s1, companySize: $s2 }) { userErrors { code } } }", variables: ["s0", "s1", "s2"] },
+  { document: "mutation ($s0: ID!, $s1: String, $s2: String, $s3: String) { updateCompany(companyId: $s0, input: { name: $s1, industry: $s2, companySize: $s3 }) { userErrors { code } } }", variables: ["s0", "s1", "s2", "s3"] },
   { document: "mutation ($s0: String!, $s1: ID!) { addCompanyDomain(domain: $s0, companyId: $s1) { ok userErrors { code } } }", variables: ["s0", "s1"] },
 ];
 
@@ -137,7 +140,8 @@ function generateOne(random: () => number, validIds: string[]): BadRequest {
       ])(), authenticated);
     case 4:
     case 5:
-      return post("odd strings in arguments", { query: operation.document, variables: variablesWith(() => oddString(random)) }, authenticated);
+      // Some real ids, so the odd strings also reach the writes behind them.
+      return post("odd strings in arguments", { query: operation.document, variables: variablesWith(() => (random() < 0.25 ? pick(random, validIds) : oddString(random))) }, authenticated);
     case 6: {
       const representations = Array.from({ length: 1 + Math.floor(random() * 3) }, () => badRepresentation(random, validIds));
       return post("malformed entity representations", { query: representationsQuery, variables: { r: random() < 0.2 ? representations[0] : representations } }, authenticated);
