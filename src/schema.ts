@@ -23,6 +23,7 @@ import { VerificationResolver } from "./modules/users/verification.resolver.js";
 import { User } from "./modules/users/users.types.js";
 import { userReference } from "./modules/users/users.reference.js";
 import { createPermissions } from "./permissions/shield.js";
+import { validateEntityRepresentations } from "./platform/entity-representations.js";
 
 const federationLink = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@shareable", "@inaccessible"])`;
 
@@ -71,6 +72,6 @@ export async function createSchema(): Promise<{ schema: GraphQLSchema; sdl: stri
       resolverMap[typeName] = { ...resolverMap[typeName], ...fields };
     }
   }
-  const subgraph = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolverMap as never });
+  const subgraph = validateEntityRepresentations(buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolverMap as never }));
   return { schema: applyMiddleware(subgraph, createPermissions()), sdl };
 }

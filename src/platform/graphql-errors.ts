@@ -14,10 +14,19 @@ const knownCodes = new Set<string>([
   "OPERATION_RESOLUTION_FAILURE",
 ]);
 
+function isClientStatus(http: unknown): boolean {
+  const status = (http as { status?: unknown } | undefined)?.status;
+  return typeof status === "number" && status >= 400 && status < 500;
+}
+
 /** Keeps expected errors as they are and turns anything else into a bare INTERNAL_SERVER_ERROR. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const code = formatted.extensions?.code;
+  // Apollo's own request errors without a code (a persisted-query hash that does not match) carry a 4xx status: the caller's mistake.
+  if (original instanceof GraphQLError && original.extensions.code === undefined && isClientStatus(original.extensions.http)) {
+    return { message: formatted.message, extensions: { code: "BAD_REQUEST" } };
+  }
   if (original instanceof GraphQLError && typeof code === "string" && knownCodes.has(code)) {
     return formatted;
   }
@@ -46,7 +55,7 @@ export function unexpectedErrorPlugin(): ApolloServerPlugin<CorrelatedContext> {
             const original = unwrapResolverError(error);
             if (isDatabaseUnavailable(original)) {
               contextValue.logger.warn({ err: original, path: error.path }, "database unavailable while resolving");
-            } else if (!(original instanceof GraphQLError)) {
+            } else if (!(original instanceof GraphQLError) && !(original instanceof DomainError)) {
               contextValue.logger.error({ err: original, path: error.path }, "unexpected error while resolving");
             }
           }

@@ -8,7 +8,7 @@ import { distinctUuids, inRequestedOrder } from "../../platform/ids.js";
 import type { SubscriptionTier } from "../../permissions/principal.js";
 import type { Role } from "../../permissions/roles.js";
 import { recordAudit, type Actor } from "../security/audit.service.js";
-import { fullNameProblems } from "../users/users.service.js";
+import { fullNameProblems, hasLoneSurrogate } from "../users/users.service.js";
 import type { CompaniesDeps } from "./companies.deps.js";
 import { membershipChanged } from "./memberships.service.js";
 
@@ -148,6 +148,8 @@ function companyDetailProblems(details: CompanyDetails, nameRequired: boolean): 
     const value = details[field];
     if (value != null && [...value.trim()].length > detailMaxLength) {
       problems.push(new DomainError(ErrorCode.TOO_LONG, `Use at most ${detailMaxLength} characters`, ["input", field]));
+    } else if (value != null && (/[\u0000-\u001f\u007f]/.test(value.trim()) || hasLoneSurrogate(value))) {
+      problems.push(new DomainError(ErrorCode.BAD_USER_INPUT, "The value contains control characters or a lone surrogate", ["input", field]));
     }
   }
   return problems;

@@ -66,7 +66,12 @@ export function normalizeEmail(email: string): string {
 
 export const fullNameMaxLength = 200;
 
-/** A display name: trimmed, 1–200 characters, no control characters. */
+/** A UTF-16 half without its other half: no text, and the embedded database refuses it. */
+export function hasLoneSurrogate(value: string): boolean {
+  return /[\ud800-\udfff]/u.test(value);
+}
+
+/** A display name: trimmed, 1–200 characters, no control characters, well-formed Unicode. */
 export function fullNameProblems(fullName: string, field = ["fullName"]): DomainError[] {
   const trimmed = fullName.trim();
   if (!trimmed) return [new DomainError(ErrorCode.REQUIRED, "Enter a name", field)];
@@ -74,6 +79,7 @@ export function fullNameProblems(fullName: string, field = ["fullName"]): Domain
     return [new DomainError(ErrorCode.TOO_LONG, `Use at most ${fullNameMaxLength} characters`, field)];
   }
   if (/[\u0000-\u001f\u007f]/.test(trimmed)) return [new DomainError(ErrorCode.BAD_USER_INPUT, "The name contains control characters", field)];
+  if (hasLoneSurrogate(trimmed)) return [new DomainError(ErrorCode.BAD_USER_INPUT, "The name contains a lone surrogate, which is not text", field)];
   return [];
 }
 
