@@ -12,6 +12,8 @@ export interface PropagationOptions {
   pollIntervalMs: number;
   /** A trial whose change B has not shown by then counts as a failure. */
   timeoutMs: number;
+  /** The replicas' entry (compiled JavaScript as production runs it, or `src/main.ts`). */
+  entry?: string;
 }
 
 export interface DelayFigures {
@@ -156,7 +158,7 @@ async function mutate(server: ServerProcess, token: string, query: string, varia
 }
 
 /** Two server processes on one scratch database and one Redis namespace; each kind's trials run one after another. */
-export async function measurePropagation({ trials, pollIntervalMs, timeoutMs }: PropagationOptions): Promise<PropagationResult> {
+export async function measurePropagation({ trials, pollIntervalMs, timeoutMs, entry = "src/main.ts" }: PropagationOptions): Promise<PropagationResult> {
   const { databaseUrl, redisUrl } = realServices();
   const benchDatabaseUrl = await createBenchDatabase(databaseUrl);
   const env = {
@@ -169,8 +171,8 @@ export async function measurePropagation({ trials, pollIntervalMs, timeoutMs }: 
     RATE_LIMIT_REGISTER_PER_IP: "off",
     RATE_LIMIT_LOGIN_PER_IP: "off",
   };
-  const a = await startServerProcess({ name: "replica A", entry: "src/main.ts", env: { ...env, DATA_DIR: await makeTempDir("um-bench-a-") } });
-  const b = await startServerProcess({ name: "replica B", entry: "src/main.ts", env: { ...env, DATA_DIR: await makeTempDir("um-bench-b-") } });
+  const a = await startServerProcess({ name: "replica A", entry, env: { ...env, DATA_DIR: await makeTempDir("um-bench-a-") } });
+  const b = await startServerProcess({ name: "replica B", entry, env: { ...env, DATA_DIR: await makeTempDir("um-bench-b-") } });
   try {
     const operator = await registerAccount(a);
     await grantOperator(benchDatabaseUrl, operator.userId);

@@ -8,6 +8,8 @@ import { makeTempDir } from "./temp-dir.js";
 export interface RefreshOptions {
   sessions: number;
   durationSeconds: number;
+  /** The server's entry (compiled JavaScript as production runs it, or `src/main.ts`). */
+  entry?: string;
 }
 
 export interface RefreshResult {
@@ -26,11 +28,11 @@ const refreshMutation = `mutation Refresh($refreshToken: String!) {
 const registerWithRefresh = registerMutation.replace("tokens { accessToken }", "tokens { accessToken refreshToken }");
 
 /** One server on real PostgreSQL + Redis; every session runs its own chain of sequential rotations, all chains at once. */
-export async function measureRefresh({ sessions, durationSeconds }: RefreshOptions): Promise<RefreshResult> {
+export async function measureRefresh({ sessions, durationSeconds, entry = "src/main.ts" }: RefreshOptions): Promise<RefreshResult> {
   const { databaseUrl, redisUrl } = realServices();
   const server = await startServerProcess({
     name: "user-management server (refresh)",
-    entry: "src/main.ts",
+    entry,
     env: {
       DATA_DIR: await makeTempDir("um-bench-refresh-"),
       DATABASE_URL: await createBenchDatabase(databaseUrl),

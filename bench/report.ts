@@ -104,6 +104,20 @@ export function printReport(results: BenchResults): void {
     ]);
   }
 
+  const { refresh, propagation } = results;
+  if (refresh) {
+    printTable(`9. refreshToken rotations: ${refresh.sessions} sessions, each a chain of sequential rotations, all at once for ${refresh.durationSeconds} s`, [
+      ["refreshes/s", "p50 ms", "p99 ms", "failures", "target"],
+      [`${refresh.refreshesPerSecond}`, `${refresh.p50Ms}`, `${refresh.p99Ms}`, `${refresh.failures}`, `≥ ${refresh.targetPerSecond}/s`],
+    ]);
+  }
+  if (propagation) {
+    printTable(`10. Two replicas: from A's answer to B's first answer showing the change (polled every ${propagation.pollIntervalMs} ms)`, [
+      ["change", "trials", "failures", "p50 ms", "p95 ms", "p99 ms", "max ms", "target p99"],
+      ...Object.entries(propagation.kinds).map(([kind, figures]) => [kind, `${figures.trials}`, `${figures.failures}`, `${figures.p50Ms}`, `${figures.p95Ms}`, `${figures.p99Ms}`, `${figures.maxMs}`, `≤ ${propagation.targetP99Ms}`]),
+    ]);
+  }
+
   for (const note of results.notes) console.log(`note: ${note}`);
   console.log(`total ${results.elapsedSeconds} s; figures written to bench/results.json`);
 }

@@ -7,6 +7,8 @@ import type { LoginRiskResult } from "./login-risk.js";
 import type { MemoryResult } from "./memory.js";
 import type { PasswordHashingResult } from "./password-hashing.js";
 import type { PostgresOutageResult } from "./postgres-outage.js";
+import type { PropagationResult } from "./propagation.js";
+import type { RefreshResult } from "./refresh.js";
 import type { RequestPathPlan, ShapeResult } from "./request-path.js";
 import type { TokenVerificationResult } from "./token-verification.js";
 
@@ -25,6 +27,8 @@ export interface BenchMeasurements {
   requestPath: { method: string; storage: string; plan: RequestPathPlan; shapes: ShapeResult[] };
   memory: MemoryResult | null;
   postgresOutage: PostgresOutageResult | null;
+  refresh: RefreshResult | null;
+  propagation: PropagationResult | null;
   tokenVerification: TokenVerificationResult;
   authenticate: AuthenticateResult | null;
   passwordHashing: PasswordHashingResult;
@@ -59,6 +63,8 @@ export function toResults(measured: BenchMeasurements) {
     },
     memory: measured.memory && { ...measured.memory, targets: memoryTargets },
     postgresOutage: measured.postgresOutage,
+    refresh: measured.refresh && { ...measured.refresh, targetPerSecond: 600 },
+    propagation: measured.propagation && { ...measured.propagation, targetP99Ms: 100 },
     membersPage: {
       query: "company(id) { members(first: 50) { edges { node { user { fullName } role } } } }",
       saturation: http.membersPage.saturation,

@@ -10,6 +10,8 @@ import { measureBatchVerification } from "./batch-verification.js";
 import { measureLoginRisk } from "./login-risk.js";
 import { measureMemory, type MemoryResult } from "./memory.js";
 import { measurePostgresOutage, type PostgresOutageResult } from "./postgres-outage.js";
+import { measurePropagation, type PropagationResult } from "./propagation.js";
+import { measureRefresh, type RefreshResult } from "./refresh.js";
 import { measurePasswordHashing } from "./password-hashing.js";
 import { printReport } from "./report.js";
 import { toResults } from "./results.js";
@@ -60,14 +62,20 @@ async function main(): Promise<void> {
   const serverUrls = { databaseUrl: process.env.DATABASE_URL, redisUrl: process.env.REDIS_URL };
   let memory: MemoryResult | null = null;
   let postgresOutage: PostgresOutageResult | null = null;
+  let refresh: RefreshResult | null = null;
+  let propagation: PropagationResult | null = null;
   if (serverUrls.databaseUrl && serverUrls.redisUrl) {
     const users = Number(process.env.BENCH_MEMORY_USERS ?? 100_000);
     progress(`memory: idle, then after ${users} distinct users' contexts and sessions`);
     memory = await measureMemory({ databaseUrl: serverUrls.databaseUrl, redisUrl: serverUrls.redisUrl, users, entry: compiled.ours });
     progress("PostgreSQL restarted under load (a private cluster)");
     postgresOutage = await measurePostgresOutage({ users: 8, outageMs: 2_000 });
+    progress("refreshToken chains on 200 sessions at once");
+    refresh = await measureRefresh({ sessions: 200, durationSeconds: 10, entry: compiled.ours });
+    progress("two replicas: 100 trials of each change made on A, until B shows it");
+    propagation = await measurePropagation({ trials: 100, pollIntervalMs: 1, timeoutMs: 2_000, entry: compiled.ours });
   } else {
-    notes.push("memory and PostgreSQL outage skipped: they need DATABASE_URL and REDIS_URL");
+    notes.push("memory, PostgreSQL outage, refresh and two-replica phases skipped: they need DATABASE_URL and REDIS_URL");
   }
   progress("in process: argon2id");
   const passwordHashing = await measurePasswordHashing(passwordHashingDurationMs, plan.login.connections);
@@ -84,7 +92,7 @@ async function main(): Promise<void> {
     if (load.failedResponses > 0) notes.push(`${name}: ${load.failedResponses} failed or wrong responses, not counted in req/s`);
   }
   const elapsedSeconds = Math.round((Date.now() - startedAt) / 1000);
-  const results = toResults({ plan, http, requestPath, memory, postgresOutage, tokenVerification, authenticate, passwordHashing, loginRisk, batchVerification, sqlPerRequest, notes, elapsedSeconds, loadAverageAtStart });
+  const results = toResults({ plan, http, requestPath, memory, postgresOutage, refresh, propagation, tokenVerification, authenticate, passwordHashing, loginRisk, batchVerification, sqlPerRequest, notes, elapsedSeconds, loadAverageAtStart });
   await writeFile(path.join(repoRoot, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
   printReport(results);
 }

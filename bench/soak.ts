@@ -13,6 +13,8 @@ export interface SoakOptions {
   windowSeconds: number;
   /** Requests in flight at once, spread over both replicas. */
   concurrency: number;
+  /** The replicas' entry (compiled JavaScript as production runs it, or `src/main.ts`). */
+  entry?: string;
 }
 
 export interface SoakWindow {
@@ -64,7 +66,7 @@ const inviteMutation = `mutation Invite($companyId: ID!, $email: EmailAddress!) 
 }`;
 
 /** Two replicas on one scratch database and Redis, a mixed load against both for `durationSeconds`, sampled per window. */
-export async function runSoak({ durationSeconds, windowSeconds, concurrency }: SoakOptions): Promise<SoakResult> {
+export async function runSoak({ durationSeconds, windowSeconds, concurrency, entry = "src/main.ts" }: SoakOptions): Promise<SoakResult> {
   const { databaseUrl, redisUrl } = realServices();
   const env = {
     DATABASE_URL: await createBenchDatabase(databaseUrl),
@@ -75,7 +77,7 @@ export async function runSoak({ durationSeconds, windowSeconds, concurrency }: S
     // The soak measures the service under load, not the rate limiter's refusals of one client address.
     ...Object.fromEntries(["LOGIN", "REGISTER", "REFRESH"].flatMap((action) => [[`RATE_LIMIT_${action}_PER_IP`, "off"], [`RATE_LIMIT_${action}_PER_ACCOUNT`, "off"]])),
   };
-  const replicas = [await startReplica("replica A", env), await startReplica("replica B", env)];
+  const replicas = [await startReplica("replica A", entry, env), await startReplica("replica B", entry, env)];
   try {
     const fixture = await seed(replicas[0]!.server.url, concurrency);
     const errorSamples: string[] = [];
@@ -200,9 +202,9 @@ async function seed(url: string, workers: number): Promise<Fixture> {
   return { memberCompanyId: companyId, ownerToken: token, loginAccounts, refreshTokens };
 }
 
-async function startReplica(name: string, env: Record<string, string>): Promise<Replica> {
+async function startReplica(name: string, entry: string, env: Record<string, string>): Promise<Replica> {
   const managementPort = await freePort();
-  const server = await startServerProcess({ name, entry: "src/main.ts", env: { ...env, DATA_DIR: await makeTempDir("um-soak-"), MANAGEMENT_PORT: String(managementPort) } });
+  const server = await startServerProcess({ name, entry, env: { ...env, DATA_DIR: await makeTempDir("um-soak-"), MANAGEMENT_PORT: String(managementPort) } });
   return { server, managementUrl: `http://127.0.0.1:${managementPort}` };
 }
 
