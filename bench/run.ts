@@ -119,12 +119,14 @@ const requestPathPlan: RequestPathPlan = {
 
 async function measureRequestPath(compiled: CompiledServers, user: { email: string; password: string; fullName: string }, notes: string[]) {
   const storage = await createBenchStorage("path");
+  // Its own account: the login phases register `user` on another server.
+  const pathUser = { ...user, email: `path-${user.email}` };
   const ours = await startServerProcess({ name: "user-management server", entry: compiled.ours, env: { ...storage.env, LOG_LEVEL: "warn", GRAPHQL_PLAYGROUND: "false" } });
-  const bare = await startServerProcess({ name: "bare Apollo subgraph", entry: compiled.bare, env: { BENCH_USER_EMAIL: user.email, BENCH_USER_FULL_NAME: user.fullName } });
+  const bare = await startServerProcess({ name: "bare Apollo subgraph", entry: compiled.bare, env: { BENCH_USER_EMAIL: pathUser.email, BENCH_USER_FULL_NAME: pathUser.fullName } });
   const redis = new Redis(storage.redisUrl);
   try {
     const only = process.env.BENCH_SHAPES?.split(",");
-    const shapes = (await prepareShapes(ours, bare, { ...user, email: `path-${user.email}` })).filter((shape) => !only || only.includes(shape.name));
+    const shapes = (await prepareShapes(ours, bare, pathUser)).filter((shape) => !only || only.includes(shape.name));
     const results: ShapeResult[] = [];
     for (const shape of shapes) {
       progress(`request path: ${shape.name}`);
