@@ -27,10 +27,11 @@ export interface PrivatePostgres {
 
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const port = await freePort();
-  const directory = await mkdtemp(path.join(tmpdir(), "private-postgres-"));
-  const dataDir = path.join(directory, "data");
-  // initdb refuses to run as root: the cluster then belongs to the postgres OS user.
+  // initdb refuses to run as root: the cluster then belongs to the postgres OS user, who must reach its
+  // directory, and a TMPDIR of root's own (mode 0700, as CI's) would stop it.
   const asRoot = userInfo().uid === 0;
+  const directory = await mkdtemp(path.join(asRoot ? "/tmp" : tmpdir(), "private-postgres-"));
+  const dataDir = path.join(directory, "data");
   if (asRoot) {
     const { stdout } = await run("id", ["-u", "postgres"]);
     const { stdout: group } = await run("id", ["-g", "postgres"]);
