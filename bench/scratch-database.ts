@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import pg from "pg";
+import { withServer } from "../test/support/database.js";
 import { onCleanup } from "./cleanup.js";
 
 /** A new empty `um_bench_<random>` database on the DATABASE_URL server (the server migrates it on start), dropped at cleanup. */
@@ -17,14 +17,4 @@ export function realServices(): { databaseUrl: string; redisUrl: string } {
   const { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl } = process.env;
   if (!databaseUrl || !redisUrl) throw new Error("DATABASE_URL and REDIS_URL must point at PostgreSQL and Redis");
   return { databaseUrl, redisUrl };
-}
-
-async function withServer<T>(url: string, work: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
 }

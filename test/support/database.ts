@@ -95,7 +95,8 @@ async function createServerDatabase(url: string): Promise<{ url: string; drop():
   };
 }
 
-async function withServer<T>(url: string, work: (admin: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `work` on a connection of its own to the server at `url`, closed afterwards. */
+export async function withServer<T>(url: string, work: (admin: pg.Client) => Promise<T>): Promise<T> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
