@@ -51,6 +51,8 @@ export function createRateLimiter({ settings, redisUrl, namespace, logger }: Rat
     ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500, lazyConnect: false })
     : undefined;
   redis?.on("error", (error: Error) => logger.debug({ err: error.message }, "rate limiter redis error"));
+  // Attempts made while the first connection is being made wait for it, so a replica's first counts are not kept apart in its memory.
+  const firstConnection = redis ? firstReady(redis, firstConnectionWaitMs) : undefined;
 
   const limiters = new Map<string, RateLimiterAbstract>();
   for (const action of RateLimitedAction) {
@@ -78,6 +80,7 @@ export function createRateLimiter({ settings, redisUrl, namespace, logger }: Rat
 
   return {
     async consume(action, keys) {
+      if (firstConnection) await firstConnection;
       const waits = await Promise.all([consumeOne(action, "perIp", keys.ip), consumeOne(action, "perAccount", keys.account?.toLowerCase())]);
       const wait = Math.max(...waits);
       if (wait > 0) throw rateLimited(wait);
@@ -86,4 +89,21 @@ export function createRateLimiter({ settings, redisUrl, namespace, logger }: Rat
       await redis?.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+/** How long the first attempts wait for Redis before counting in memory (Redis down at startup). */
+const firstConnectionWaitMs = 2_000;
+
+function firstReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === "ready") return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off("ready", done).off("end", done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    timer.unref();
+    redis.once("ready", done).once("end", done);
+  });
 }
