@@ -1,7 +1,7 @@
 import { Directive, Field, Int, ObjectType } from "type-graphql";
 import { userErrorsFrom } from "./errors.js";
 
-@ObjectType({ description: "An expected problem with a mutation's input or outcome." })
+@ObjectType({ simpleResolvers: true, description: "An expected problem with a mutation's input or outcome." })
 export class UserError {
   @Field(() => [String], { nullable: true, description: "Path to the input field at fault, when there is one." })
   field?: string[];
@@ -16,7 +16,7 @@ export class UserError {
   retryAfterSeconds?: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class MutationResult {
   @Field(() => Boolean)
   ok!: boolean;
@@ -26,7 +26,7 @@ export class MutationResult {
 }
 
 @Directive("@shareable")
-@ObjectType({ description: "Where a page of a list ends." })
+@ObjectType({ simpleResolvers: true, description: "Where a page of a list ends." })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;

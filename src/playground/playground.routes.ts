@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
 import { ErrorCode } from "../platform/errors.js";
 import { playgroundPage, playgroundPageHeaders, type PlaygroundManifest } from "./playground-page.js";
 
@@ -32,17 +32,23 @@ export interface PlaygroundOptions {
  * before Apollo) and its bundled files under /graphql/playground/.
  */
 export function graphqlPlayground({ enabled, directory = playgroundBundleDirectory }: PlaygroundOptions) {
+  async function servePage(reply: FastifyReply): Promise<void> {
+    if (!enabled) {
+      reply.code(404).send({
+        errors: [{ code: ErrorCode.NOT_FOUND, message: "The GraphQL playground is off on this server (GRAPHQL_PLAYGROUND); send operations with POST /graphql" }],
+      });
+      return;
+    }
+    const manifest = await readManifest(directory);
+    if (!manifest) reply.code(503).type("text/plain; charset=utf-8").header("cache-control", "no-store").send(notBuiltMessage);
+    else reply.headers(playgroundPageHeaders).type("text/html; charset=utf-8").send(playgroundPage(manifest, playgroundAssetPath));
+  }
+
   return {
-    async onGraphqlRequest(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
-      if (!isBrowserPageRequest(request)) return undefined;
-      if (!enabled) {
-        return reply.code(404).send({
-          errors: [{ code: ErrorCode.NOT_FOUND, message: "The GraphQL playground is off on this server (GRAPHQL_PLAYGROUND); send operations with POST /graphql" }],
-        });
-      }
-      const manifest = await readManifest(directory);
-      if (!manifest) return reply.code(503).type("text/plain; charset=utf-8").header("cache-control", "no-store").send(notBuiltMessage);
-      return reply.headers(playgroundPageHeaders).type("text/html; charset=utf-8").send(playgroundPage(manifest, playgroundAssetPath));
+    // Callback form: every GraphQL request passes through it, and an async hook costs each a promise and a tick.
+    onGraphqlRequest(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+      if (!isBrowserPageRequest(request)) return done();
+      servePage(reply).catch((error: unknown) => reply.send(error));
     },
 
     async routes(app: FastifyInstance): Promise<void> {

@@ -17,7 +17,7 @@ registerEnumType(CompanyAssignment, {
   },
 });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AuthTokens {
   @Field(() => String, { description: "EdDSA-signed JWT; send as `Authorization: Bearer <accessToken>`." })
   accessToken!: string;
@@ -65,7 +65,7 @@ export class RegisterInput {
   riskTolerance?: RiskTolerance | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RegisterPayload {
   @Field(() => User, { nullable: true })
   user?: User | null;
@@ -111,7 +111,7 @@ registerEnumType(MfaMethod, {
   description: "TOTP: the authenticator app (or a recovery code). EMAIL_CODE: a 6-digit code mailed for this sign-in, asked for when it looked unusual.",
 });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class LoginPayload {
   @Field(() => AuthTokens, { nullable: true })
   tokens?: AuthTokens | null;
@@ -132,7 +132,7 @@ export class LoginPayload {
   userErrors!: UserError[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class TokenPayload {
   @Field(() => AuthTokens, { nullable: true })
   tokens?: AuthTokens | null;
@@ -141,7 +141,7 @@ export class TokenPayload {
   userErrors!: UserError[];
 }
 
-@ObjectType({ description: "A signed-in device or browser." })
+@ObjectType({ simpleResolvers: true, description: "A signed-in device or browser." })
 export class Session {
   @Field(() => ID)
   id!: string;

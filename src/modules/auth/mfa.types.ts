@@ -1,7 +1,7 @@
 import { Field, ObjectType } from "type-graphql";
 import { UserError } from "../../platform/graphql-types.js";
 
-@ObjectType({ description: "A TOTP secret to add to an authenticator app (shown once)." })
+@ObjectType({ simpleResolvers: true, description: "A TOTP secret to add to an authenticator app (shown once)." })
 export class TotpEnrollment {
   @Field(() => String, { description: "Base32, for typing in by hand." })
   secret!: string;
@@ -10,7 +10,7 @@ export class TotpEnrollment {
   otpauthUrl!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class TotpEnrollmentPayload {
   @Field(() => TotpEnrollment, { nullable: true })
   enrollment?: TotpEnrollment | null;
@@ -19,7 +19,7 @@ export class TotpEnrollmentPayload {
   userErrors!: UserError[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class RecoveryCodesPayload {
   @Field(() => [String], { nullable: true, description: "Ten one-time codes, shown only here; each signs in once instead of a TOTP code." })
   recoveryCodes?: string[] | null;

@@ -8,7 +8,7 @@ registerEnumType(CompanyType, { name: "CompanyType" });
 registerEnumType(Role, { name: "Role", description: "Company roles, highest first: OWNER > ADMIN > MANAGER > MEMBER > VIEWER." });
 
 @Directive(`@key(fields: "id")`)
-@ObjectType({ description: "A tenant: a person's individual workspace or an organization. Visible to its members." })
+@ObjectType({ simpleResolvers: true, description: "A tenant: a person's individual workspace or an organization. Visible to its members." })
 export class Company {
   @Field(() => ID)
   id!: string;
@@ -29,7 +29,7 @@ export class Company {
   createdAt!: Date;
 }
 
-@ObjectType({ description: "A user's role in a company." })
+@ObjectType({ simpleResolvers: true, description: "A user's role in a company." })
 export class Membership {
   @Field(() => User)
   user!: User;
@@ -44,7 +44,7 @@ export class Membership {
   createdAt!: Date;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class MembershipEdge {
   @Field(() => String)
   cursor!: string;
@@ -53,7 +53,7 @@ export class MembershipEdge {
   node!: Membership;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class MembershipConnection {
   @Field(() => [MembershipEdge])
   edges!: MembershipEdge[];
@@ -65,7 +65,7 @@ export class MembershipConnection {
   totalCount!: number;
 }
 
-@ObjectType({ description: "How a company trades; MANAGER+ may read, ADMIN+ may change." })
+@ObjectType({ simpleResolvers: true, description: "How a company trades; MANAGER+ may read, ADMIN+ may change." })
 export class CompanySettings {
   @Field(() => Boolean)
   tradingEnabled!: boolean;
@@ -83,7 +83,7 @@ export class CompanySettings {
   mfaRequired!: boolean;
 }
 
-@ObjectType({ description: "A mail domain a company claims; verified through a DNS TXT record." })
+@ObjectType({ simpleResolvers: true, description: "A mail domain a company claims; verified through a DNS TXT record." })
 export class CompanyDomain {
   @Field(() => String)
   domain!: string;
@@ -143,7 +143,7 @@ export class CompanySettingsInput {
   mfaRequired?: boolean | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CompanyPayload {
   @Field(() => Company, { nullable: true })
   company?: Company | null;

@@ -7,7 +7,7 @@ import { Company } from "./companies.types.js";
 
 registerEnumType(InvitationStatus, { name: "InvitationStatus" });
 
-@ObjectType({ description: "An invitation to join a company; visible to its ADMINs and above." })
+@ObjectType({ simpleResolvers: true, description: "An invitation to join a company; visible to its ADMINs and above." })
 export class Invitation {
   @Field(() => ID)
   id!: string;
@@ -40,7 +40,7 @@ export class InviteUserInput {
   role!: Role;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class InvitationPayload {
   @Field(() => Invitation, { nullable: true })
   invitation?: Invitation | null;

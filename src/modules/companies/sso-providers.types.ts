@@ -2,7 +2,7 @@ import { DateTimeResolver } from "graphql-scalars";
 import { Field, InputType, ObjectType } from "type-graphql";
 import { UserError } from "../../platform/graphql-types.js";
 
-@ObjectType({ description: "A company's own OIDC identity provider: its members sign in with registrationType ENTERPRISE." })
+@ObjectType({ simpleResolvers: true, description: "A company's own OIDC identity provider: its members sign in with registrationType ENTERPRISE." })
 export class CompanySsoProvider {
   @Field(() => String, { description: "Compared exactly with the ID token's `iss`." })
   issuer!: string;
@@ -29,7 +29,7 @@ export class CompanySsoProviderInput {
   clientId!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CompanySsoProviderPayload {
   @Field(() => CompanySsoProvider, { nullable: true })
   ssoProvider?: CompanySsoProvider | null;

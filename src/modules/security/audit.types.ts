@@ -2,7 +2,7 @@ import { DateTimeResolver, JSONResolver } from "graphql-scalars";
 import { Field, ID, ObjectType } from "type-graphql";
 import { User } from "../users/users.types.js";
 
-@ObjectType({ description: "One state change, as the append-only audit trail recorded it." })
+@ObjectType({ simpleResolvers: true, description: "One state change, as the append-only audit trail recorded it." })
 export class AuditEvent {
   @Field(() => ID)
   id!: string;

@@ -2,7 +2,7 @@ import { DateTimeResolver } from "graphql-scalars";
 import { Field, Float, ID, ObjectType } from "type-graphql";
 import { User } from "../users/users.types.js";
 
-@ObjectType({ description: "A sign-in that showed suspicious patterns, and what was done about it." })
+@ObjectType({ simpleResolvers: true, description: "A sign-in that showed suspicious patterns, and what was done about it." })
 export class SecurityEvent {
   @Field(() => ID)
   id!: string;

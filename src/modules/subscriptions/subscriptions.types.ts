@@ -18,7 +18,7 @@ registerEnumType(SubscriptionAction, { name: "SubscriptionAction" });
 
 export { BillingCycle, InvoiceStatus, SubscriptionStatus, SubscriptionTier };
 
-@ObjectType({ description: "A company's plan. Visible to its members." })
+@ObjectType({ simpleResolvers: true, description: "A company's plan. Visible to its members." })
 export class SubscriptionInfo {
   @Field(() => SubscriptionTier)
   tier!: SubscriptionTier;
@@ -51,7 +51,7 @@ export class SubscriptionInfo {
   seats!: number;
 }
 
-@ObjectType({ description: "One line of an invoice; credits are negative." })
+@ObjectType({ simpleResolvers: true, description: "One line of an invoice; credits are negative." })
 export class InvoiceLine {
   @Field(() => String)
   description!: string;
@@ -60,7 +60,7 @@ export class InvoiceLine {
   amountCents!: number;
 }
 
-@ObjectType({ description: "What a subscription change cost, with its proration lines." })
+@ObjectType({ simpleResolvers: true, description: "What a subscription change cost, with its proration lines." })
 export class Invoice {
   @Field(() => ID)
   id!: string;
@@ -96,7 +96,7 @@ export class ChangeSubscriptionInput {
   billingCycle?: BillingCycle | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SubscriptionPayload {
   @Field(() => SubscriptionInfo, { nullable: true })
   subscription?: SubscriptionInfo | null;

@@ -5,14 +5,16 @@ import { userErrorsFrom } from "../../platform/errors.js";
 import { Company, Membership } from "../companies/companies.types.js";
 import type { CompanyRecord } from "../companies/companies.service.js";
 import type { MembershipRecord } from "../companies/memberships.service.js";
-import { updateProfile, type UserRecord } from "./users.service.js";
+import { heldUser, updateProfile, type UserRecord } from "./users.service.js";
 import { UpdateProfileInput, User, UserPayload } from "./users.types.js";
 
 @Resolver(() => User)
 export class UsersResolver {
   @Query(() => User, { nullable: true, description: "The signed-in user; null when not authenticated." })
-  me(@Ctx() context: RequestContext): Promise<UserRecord | null> | null {
-    return context.principal ? context.loaders.userById.load(context.principal.userId) : null;
+  me(@Ctx() context: RequestContext): UserRecord | Promise<UserRecord | null> | null {
+    const principal = context.principal;
+    if (!principal) return null;
+    return heldUser(context.deps, principal.userId) ?? context.loaders.userById.load(principal.userId);
   }
 
   @Query(() => User, { nullable: true, description: "The caller, or someone in a company the caller manages (MANAGER+); null otherwise." })

@@ -46,6 +46,11 @@ export async function findUsersByIds(deps: UsersDeps, ids: readonly string[]): P
   return inRequestedOrder(ids, [...found.values()]);
 }
 
+/** The user as this process's cache holds them, at once; `undefined` when it holds none (then load them). */
+export function heldUser(deps: Pick<UsersDeps, "cache">, userId: string): UserRecord | undefined {
+  return deps.cache.peek(userCache.prefix + userId, userCache.revive) ?? undefined;
+}
+
 /** Drops the cached copy of a user; every write to a column in `userSelect` must call it. */
 export function forgetUser(deps: Pick<UsersDeps, "cache">, userId: string): Promise<void> {
   return forgetRow(deps.cache, userCache.prefix + userId);

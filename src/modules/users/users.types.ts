@@ -10,7 +10,7 @@ registerEnumType(InvestmentProfile, { name: "InvestmentProfile" });
 registerEnumType(RiskTolerance, { name: "RiskTolerance" });
 
 @Directive(`@key(fields: "id")`)
-@ObjectType({ description: "A person with an account. id and fullName are public to signed-in callers; the rest is for the user themself." })
+@ObjectType({ simpleResolvers: true, description: "A person with an account. id and fullName are public to signed-in callers; the rest is for the user themself." })
 export class User {
   @Field(() => ID)
   id!: string;
@@ -55,7 +55,7 @@ export class UpdateProfileInput {
   riskTolerance?: RiskTolerance | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class UserPayload {
   @Field(() => User, { nullable: true })
   user?: User | null;

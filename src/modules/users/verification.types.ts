@@ -1,7 +1,7 @@
 import { Field, Float, ID, Int, ObjectType } from "type-graphql";
 import { UserStatus, VerificationStatus } from "../../generated/prisma/enums.js";
 
-@ObjectType({ description: "One user of a batch verification; fields are null when the user is unknown, not a member, or not completed." })
+@ObjectType({ simpleResolvers: true, description: "One user of a batch verification; fields are null when the user is unknown, not a member, or not completed." })
 export class UserVerification {
   @Field(() => ID)
   userId!: string;
@@ -28,7 +28,7 @@ export class UserVerification {
   completed!: boolean;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class BatchVerificationResult {
   @Field(() => [UserVerification], { description: "In the order the ids were asked." })
   results!: UserVerification[];

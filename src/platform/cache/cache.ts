@@ -13,6 +13,8 @@ export interface CacheLookups {
 const uncounted: CacheLookups = { record() {} };
 export type MessageHandler = (message: string) => void | Promise<void>;
 export type CoherenceHandler = (lostAt: Date) => void | Promise<void>;
+/** Turns a value as JSON gave it back into what callers use (e.g. strings into Dates); run once per value held. */
+export type Reviver<T> = (cached: T) => T;
 
 /**
  * The service's one cache: an in-process LRU in front of Redis, with pub/sub. Values go through JSON
@@ -20,7 +22,9 @@ export type CoherenceHandler = (lostAt: Date) => void | Promise<void>;
  */
 export interface Cache {
   /** The value, or `undefined` on a miss (also when Redis is unreachable). `null` is a value. */
-  get<T>(key: string): Promise<T | undefined>;
+  get<T>(key: string, revive?: Reviver<T>): Promise<T | undefined>;
+  /** The value this process's LRU holds, at once; `undefined` when it holds none (then `get` asks Redis). */
+  peek<T>(key: string, revive?: Reviver<T>): T | undefined;
   /** Stores a JSON-serialisable value; other replicas drop their LRU copy of the key. */
   set<T>(key: string, value: T, ttlSeconds: number): Promise<void>;
   /** Removes the key here and in Redis; other replicas drop their LRU copy of the key. */

@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.js";
-import type { Cache, CacheLookups } from "./cache.js";
+import type { Cache, CacheLookups, Reviver } from "./cache.js";
 import { checkChannel, toJson, ttlToMs } from "./cache-input.js";
 import { ChannelHandlers } from "./channel-handlers.js";
 import { LocalStore } from "./local-store.js";
@@ -10,10 +10,16 @@ export function createLocalCache(options: { logger: Logger; lruMaxEntries: numbe
   const store = new LocalStore({ maxEntries: options.lruMaxEntries, maxBytes: options.lruMaxBytes });
   const handlers = new ChannelHandlers(options.logger);
   return {
-    async get<T>(key: string) {
-      const hit = store.get(key);
+    async get<T>(key: string, revive?: Reviver<T>) {
+      const hit = store.get(key, revive);
       lookups.record("lru", hit !== undefined);
-      return hit?.value as T | undefined;
+      return hit?.value;
+    },
+    peek<T>(key: string, revive?: Reviver<T>) {
+      const hit = store.get(key, revive);
+      // A miss is counted by the `get` that follows it.
+      if (hit) lookups.record("lru", true);
+      return hit?.value;
     },
     async set<T>(key: string, value: T, ttlSeconds: number) {
       const ttlMs = ttlToMs(ttlSeconds);

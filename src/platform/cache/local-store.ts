@@ -9,16 +9,30 @@ export interface LocalStoreBounds {
 // Measured: a parsed JSON row, its box and the LRU's bookkeeping take about its text's length plus 150 bytes.
 const entryOverheadBytes = 150;
 
+/** A held value, and the revived form callers read, made on the first read that asks for it. */
+interface Box {
+  value: unknown;
+  revived?: unknown;
+  reviver?: (cached: never) => unknown;
+}
+
 /** The in-process LRU. Values are boxed because `null` is a cacheable value and lru-cache refuses it. */
 export class LocalStore {
-  readonly #lru: LRUCache<string, { value: unknown }>;
+  readonly #lru: LRUCache<string, Box>;
 
   constructor(bounds: LocalStoreBounds) {
     this.#lru = new LRUCache({ max: bounds.maxEntries, maxSize: bounds.maxBytes });
   }
 
-  get(key: string): { value: unknown } | undefined {
-    return this.#lru.get(key);
+  /** The held value, revived by `revive` once for as long as it is held. */
+  get<T>(key: string, revive?: (cached: T) => T): { value: T } | undefined {
+    const box = this.#lru.get(key);
+    if (!box || !revive) return box as { value: T } | undefined;
+    if (box.reviver !== revive) {
+      box.revived = revive(box.value as T);
+      box.reviver = revive;
+    }
+    return { value: box.revived as T };
   }
 
   /** `jsonLength` is the length of the value's JSON text, from which its size in memory is estimated. */

@@ -1,11 +1,11 @@
-import type { Cache } from "./cache.js";
+import type { Cache, Reviver } from "./cache.js";
 
 export interface ReadThroughOptions<Row> {
   /** Key prefix, e.g. "user:"; the row's id follows it. */
   prefix: string;
   ttlSeconds: number;
-  /** Turns a cached (JSON) row back into a row, e.g. strings into Dates. */
-  revive: (cached: Row) => Row;
+  /** Turns a cached (JSON) row back into a row, e.g. strings into Dates; run once per row the LRU holds. */
+  revive: Reviver<Row>;
 }
 
 // Per cache, the reads under way by key: concurrent requests for one row share one Redis read and one fetch.
@@ -22,10 +22,17 @@ export async function readThrough<Row extends { id: string }>(
   ids: readonly string[],
   fetchMissing: (ids: string[]) => Promise<Row[]>,
 ): Promise<Map<string, Row>> {
+  const found = new Map<string, Row>();
   const inFlight = inFlightOf(cache);
   const reads = new Map<string, Promise<Row | undefined>>();
   const unclaimed: string[] = [];
   for (const id of ids) {
+    // Rows this process's LRU holds answer at once, without a promise each.
+    const held = cache.peek(options.prefix + id, options.revive);
+    if (held) {
+      found.set(id, held);
+      continue;
+    }
     const running = inFlight.get(options.prefix + id) as Promise<Row | undefined> | undefined;
     if (running) reads.set(id, running);
     else unclaimed.push(id);
@@ -43,7 +50,6 @@ export async function readThrough<Row extends { id: string }>(
       reads.set(id, read);
     }
   }
-  const found = new Map<string, Row>();
   for (const [id, read] of reads) {
     const row = await read;
     if (row) found.set(id, row);
@@ -58,11 +64,11 @@ async function readBatch<Row extends { id: string }>(
   fetchMissing: (ids: string[]) => Promise<Row[]>,
 ): Promise<Map<string, Row>> {
   const found = new Map<string, Row>();
-  const cached = await Promise.all(ids.map((id) => cache.get<Row>(options.prefix + id)));
+  const cached = await Promise.all(ids.map((id) => cache.get<Row>(options.prefix + id, options.revive)));
   const missing: string[] = [];
   ids.forEach((id, index) => {
     const hit = cached[index];
-    if (hit) found.set(id, options.revive(hit));
+    if (hit) found.set(id, hit);
     else missing.push(id);
   });
   if (missing.length) {

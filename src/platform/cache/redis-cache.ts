@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "../logger.js";
-import type { Cache, CacheHealth, CacheLookups, CoherenceHandler, MessageHandler } from "./cache.js";
+import type { Cache, CacheHealth, CacheLookups, CoherenceHandler, MessageHandler, Reviver } from "./cache.js";
 import { checkChannel, reservedChannelPrefix, toJson, ttlToMs } from "./cache-input.js";
 import { ChannelHandlers } from "./channel-handlers.js";
 import { LocalStore } from "./local-store.js";
@@ -90,11 +90,19 @@ class RedisCache implements Cache {
     return this.#coherent && this.#commands.status === "ready";
   }
 
-  async get<T>(key: string): Promise<T | undefined> {
+  peek<T>(key: string, revive?: Reviver<T>): T | undefined {
+    if (!this.#coherent) return undefined;
+    const hit = this.#store.get(key, revive);
+    // A miss is counted by the `get` that follows it.
+    if (hit) this.#lookups.record("lru", true);
+    return hit?.value;
+  }
+
+  async get<T>(key: string, revive?: Reviver<T>): Promise<T | undefined> {
     if (this.#coherent) {
-      const hit = this.#store.get(key);
+      const hit = this.#store.get(key, revive);
       this.#lookups.record("lru", hit !== undefined);
-      if (hit) return hit.value as T;
+      if (hit) return hit.value;
     }
     const epoch = this.#epoch;
     let json: string | null;
@@ -116,7 +124,7 @@ class RedisCache implements Cache {
       return undefined;
     }
     if (this.#coherent && epoch === this.#epoch && ttlMs > 0) this.#store.set(key, value, ttlMs, json.length);
-    return value as T;
+    return revive ? revive(value as T) : (value as T);
   }
 
   async set<T>(key: string, value: T, ttlSeconds: number): Promise<void> {

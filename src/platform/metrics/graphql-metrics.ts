@@ -1,7 +1,8 @@
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestContext, GraphQLRequestListener } from "@apollo/server";
-import { Histogram, type Registry } from "prom-client";
+import type { Registry } from "prom-client";
 import { OperationNames } from "./operation-names.js";
 import { tallyCounter } from "./tally-counter.js";
+import { tallyHistogram } from "./tally-histogram.js";
 
 const operationTypes = ["query", "mutation", "subscription", "unknown"] as const;
 const outcomes = ["success", "error", "parse_error", "validation_error"] as const;
@@ -36,13 +37,7 @@ function outcomeOf(requestContext: RequestContext, failed: boolean): Outcome {
 export function graphqlMetricsPlugin(registry: Registry, maxOperationNames: number): ApolloServerPlugin<BaseContext> {
   const labelNames = ["operation_name", "operation_type", "outcome"];
   const requests = tallyCounter(registry, { name: "graphql_requests_total", help: "GraphQL requests by operation name, type and outcome.", labelNames });
-  const durations = new Histogram({
-    name: "graphql_request_duration_seconds",
-    help: "Time from the start of a GraphQL request's pipeline to its response.",
-    labelNames,
-    buckets: durationBuckets,
-    registers: [registry],
-  });
+  const durations = tallyHistogram(registry, { name: "graphql_request_duration_seconds", help: "Time from the start of a GraphQL request's pipeline to its response.", labelNames, buckets: durationBuckets });
   const names = new OperationNames(maxOperationNames);
   const seriesByName = new Map<string, (Series | undefined)[]>();
 
@@ -53,7 +48,7 @@ export function graphqlMetricsPlugin(registry: Registry, maxOperationNames: numb
     let series = byKind[index];
     if (!series) {
       const labels = [name, operationTypes[typeIndex]!, outcomes[outcomeIndex]!];
-      series = byKind[index] = { count: requests.series(...labels), duration: durations.labels(...labels) };
+      series = byKind[index] = { count: requests.series(...labels), duration: durations.series(...labels) };
     }
     return series;
   }

@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
-import { Histogram, type Registry } from "prom-client";
+import type { Registry } from "prom-client";
 import { durationBuckets } from "./graphql-metrics.js";
 import { tallyCounter } from "./tally-counter.js";
+import { tallyHistogram } from "./tally-histogram.js";
 
 const methods = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 const statusClasses = ["1xx", "2xx", "3xx", "4xx", "5xx"];
@@ -15,13 +16,7 @@ interface Series {
 export function httpMetricsHook(registry: Registry) {
   const labelNames = ["method", "route", "status_class"];
   const requests = tallyCounter(registry, { name: "http_requests_total", help: "HTTP responses by method, route (unmatched: no route) and status class.", labelNames });
-  const durations = new Histogram({
-    name: "http_request_duration_seconds",
-    help: "Time from receiving an HTTP request to its response.",
-    labelNames,
-    buckets: durationBuckets,
-    registers: [registry],
-  });
+  const durations = tallyHistogram(registry, { name: "http_request_duration_seconds", help: "Time from receiving an HTTP request to its response.", labelNames, buckets: durationBuckets });
   // Route patterns are the application's own, so the map is bounded by the routes and methods.
   const seriesByRoute = new Map<string, Map<string, (Series | undefined)[]>>();
 
@@ -34,7 +29,7 @@ export function httpMetricsHook(registry: Registry) {
     let series = byStatus[index];
     if (!series) {
       const labels = [method, route, statusClasses[index]!];
-      series = byStatus[index] = { count: requests.series(...labels), duration: durations.labels(...labels) };
+      series = byStatus[index] = { count: requests.series(...labels), duration: durations.series(...labels) };
     }
     return series;
   }
