@@ -27,12 +27,12 @@ export const isSelf = rule({ cache: "no_cache" })((parent: unknown, _args, conte
   return idOf(parent, "id", "isSelf") === context.principal.userId ? true : forbidden("Only the user themself may see this field");
 });
 
-/** The user object is the caller, or someone in a company where the caller is MANAGER or above. */
-export const isSelfOrTheirManager = rule({ cache: "no_cache" })(async (parent: unknown, _args, context: AccessContext) => {
+/** The user object is the caller (decided at once), or someone in a company where the caller is MANAGER or above. */
+export const isSelfOrTheirManager = rule({ cache: "no_cache" })((parent: unknown, _args, context: AccessContext) => {
   if (!context.principal) return unauthenticated();
   const userId = idOf(parent, "id", "isSelfOrTheirManager");
-  if (userId === context.principal.userId || (await context.managesUser(userId))) return true;
-  return forbidden("Only the user themself and managers of their company may see this field");
+  if (userId === context.principal.userId) return true;
+  return context.managesUser(userId).then((manages) => manages || forbidden("Only the user themself and managers of their company may see this field"));
 });
 
 /** Where a rule finds the company it decides on. */

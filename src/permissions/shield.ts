@@ -1,5 +1,6 @@
-import { and, deny, shield, type IRules } from "graphql-shield";
+import { and, type IRules } from "graphql-shield";
 import { forbidden } from "../platform/errors.js";
+import { ruleMiddleware } from "./rule-middleware.js";
 import {
   canAdministerUser,
   canManageInvitation,
@@ -162,13 +163,7 @@ export const permissionRules = {
   UserVerification: isPublic,
 } satisfies IRules;
 
-/** The shield middleware: deny by default, FORBIDDEN for a denied field, resolver errors passed through. */
+/** The permissions middleware: shield's rules, deny by default, FORBIDDEN for a denied field, errors passed through. */
 export function createPermissions() {
-  return shield(permissionRules, {
-    // A rule that throws is a wiring bug: let it surface (logged, INTERNAL_SERVER_ERROR) instead of reading as "denied".
-    debug: true,
-    fallbackRule: deny,
-    fallbackError: forbidden(),
-    allowExternalErrors: true,
-  });
+  return ruleMiddleware(permissionRules, { fallbackError: forbidden() });
 }

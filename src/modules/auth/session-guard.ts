@@ -187,6 +187,26 @@ export function createSessionGuard(deps: SessionGuardDeps) {
     return pending;
   }
 
+  function sessionAllows(token: GuardedToken, state: SessionState): boolean {
+    if (state.revoked || state.userId !== token.userId || state.absoluteExpiresAt <= clock()) return false;
+    return token.issuedAt * 1000 >= Math.max(state.userNotBefore, notBefore.get(token.userId) ?? 0);
+  }
+
+  function grantAllows(token: GuardedToken, membership: MembershipState, plan: PlanState): boolean {
+    const issuedAtMs = token.issuedAt * 1000;
+    // Whole seconds, like `iat`: a token issued in the same second as the grant stays valid.
+    if (membership.role !== token.role || issuedAtMs < Math.floor(membership.roleSince / 1000) * 1000) return false;
+    return plan.tier === token.tier && issuedAtMs >= Math.floor(plan.since / 1000) * 1000;
+  }
+
+  async function readAndCheck(token: GuardedToken): Promise<boolean> {
+    const state = await stateOf(token.sessionId);
+    if (!state || !sessionAllows(token, state)) return false;
+    // Both are map lookups once known; read together when neither is.
+    const [membership, plan] = await Promise.all([membershipOf(token.userId, token.companyId), planOf(token.companyId)]);
+    return grantAllows(token, membership, plan);
+  }
+
   async function publish(message: RevocationMessage) {
     apply(message);
     await deps.cache.publish(revocationChannel, JSON.stringify(message));
@@ -198,16 +218,13 @@ export function createSessionGuard(deps: SessionGuardDeps) {
      * the user still holds the token's role in the token's company (granted no later than its issue), and the
      * company's subscription still has the token's tier and has not changed since the token was issued.
      */
-    async isActive(token: GuardedToken): Promise<boolean> {
-      const state = await stateOf(token.sessionId);
-      if (!state || state.revoked || state.userId !== token.userId || state.absoluteExpiresAt <= clock()) return false;
-      const issuedAtMs = token.issuedAt * 1000;
-      if (issuedAtMs < Math.max(state.userNotBefore, notBefore.get(token.userId) ?? 0)) return false;
-      // Both are map lookups once known; read together when neither is.
-      const [membership, plan] = await Promise.all([membershipOf(token.userId, token.companyId), planOf(token.companyId)]);
-      // Whole seconds, like `iat`: a token issued in the same second as the grant stays valid.
-      if (membership.role !== token.role || issuedAtMs < Math.floor(membership.roleSince / 1000) * 1000) return false;
-      return plan.tier === token.tier && issuedAtMs >= Math.floor(plan.since / 1000) * 1000;
+    isActive(token: GuardedToken): boolean | Promise<boolean> {
+      const state = sessions.get(token.sessionId);
+      const membership = memberships.get(membershipKey(token.userId, token.companyId));
+      const plan = plans.get(token.companyId);
+      // Decided at once when all three are known, as on nearly every request; read what is missing otherwise.
+      if (state && membership && plan) return sessionAllows(token, state) && grantAllows(token, membership, plan);
+      return readAndCheck(token);
     },
     /** Call after the sessions were marked revoked in the database. */
     sessionsRevoked(sessionIds: string[]): Promise<void> {
