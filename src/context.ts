@@ -8,6 +8,7 @@ import { tierHasFeature } from "./modules/subscriptions/tiers.js";
 import { createUserLoaders } from "./modules/users/users.loaders.js";
 import type { AccessContext } from "./permissions/access.js";
 import { principalFromClaims, requirePrincipal, type Principal } from "./permissions/principal.js";
+import type { Role } from "./permissions/roles.js";
 
 /** Everything a resolver may use for one request. */
 export interface RequestContext extends AccessContext {
@@ -65,12 +66,12 @@ class GraphqlRequestContext implements RequestContext {
     });
   }
 
-  async companyRoleOf(companyId: string) {
+  companyRoleOf(companyId: string): Role | null | Promise<Role | null> {
     const principal = this.principal;
     if (!principal) return null;
     // The guard has just checked that the token's role in its own company is still the current one.
     if (companyId === principal.companyId) return principal.role;
-    return (await this.loaders.rolesOfCaller()).get(companyId.toLowerCase()) ?? null;
+    return this.loaders.rolesOfCaller().then((roles) => roles.get(companyId.toLowerCase()) ?? null);
   }
 
   managesUser(userId: string) {

@@ -4,8 +4,8 @@ import type { Role } from "./roles.js";
 /** What the access rules read from a request's context; src/context.ts provides it. */
 export interface AccessContext {
   principal: Principal | null;
-  /** The principal's active role in a company, or null when not a member (batched per request). */
-  companyRoleOf(companyId: string): Promise<Role | null>;
+  /** The principal's active role in a company, or null when not a member: at once for the token's company, batched per request otherwise. */
+  companyRoleOf(companyId: string): Role | null | Promise<Role | null>;
   /** True when the principal is MANAGER+ in a company the user belongs to or asked to join. */
   managesUser(userId: string): Promise<boolean>;
   /** True when the principal is ADMIN+ (`users.manage`) in a company the user belongs to. */

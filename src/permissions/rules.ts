@@ -112,10 +112,13 @@ export const canManageInvitation = rule({ cache: "no_cache" })(async (_parent, a
 });
 
 /** A membership is visible to its own user and to members of its company. */
-export const isMembershipVisible = rule({ cache: "no_cache" })(async (parent: unknown, _args, context: AccessContext) => {
+export const isMembershipVisible = rule({ cache: "no_cache" })((parent: unknown, _args, context: AccessContext) => {
   if (!context.principal) return unauthenticated();
   if (idOf(parent, "userId", "isMembershipVisible") === context.principal.userId) return true;
-  return (await context.companyRoleOf(idOf(parent, "companyId", "isMembershipVisible"))) ? true : forbidden("Only members of this company may see it");
+  const visible = (role: Role | null) => (role ? true : forbidden("Only members of this company may see it"));
+  // Decided at once in the token's own company, the members page's case.
+  const role = context.companyRoleOf(idOf(parent, "companyId", "isMembershipVisible"));
+  return role instanceof Promise ? role.then(visible) : visible(role);
 });
 
 /** The company's subscription tier includes `feature` (a name from src/modules/subscriptions/tiers.ts). */

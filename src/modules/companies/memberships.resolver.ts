@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from "type
 import { actorOf, type RequestContext } from "../../context.js";
 import { Role } from "../../generated/prisma/enums.js";
 import { MutationResult, mutationResult } from "../../platform/graphql-types.js";
-import type { UserRecord } from "../users/users.service.js";
+import { heldUser, type UserRecord } from "../users/users.service.js";
 import { User } from "../users/users.types.js";
 import type { MembersConnection } from "./companies.resolver.js";
 import type { CompanyRecord } from "./companies.service.js";
@@ -20,8 +20,8 @@ import {
 @Resolver(() => Membership)
 export class MembershipsResolver {
   @FieldResolver(() => User)
-  user(@Root() membership: MembershipRecord, @Ctx() context: RequestContext): Promise<UserRecord | null> {
-    return context.loaders.userById.load(membership.userId);
+  user(@Root() membership: MembershipRecord, @Ctx() context: RequestContext): UserRecord | Promise<UserRecord | null> {
+    return heldUser(context.deps, membership.userId) ?? context.loaders.userById.load(membership.userId);
   }
 
   @FieldResolver(() => Company)
