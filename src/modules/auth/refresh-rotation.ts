@@ -41,7 +41,7 @@ export async function findPresentedToken(prisma: PrismaClient, tokenHash: string
       auth_methods: string[];
       user_status: UserStatus;
     }[]
-  >`
+  >`/* prepared */
     SELECT t."id", t."family_id", t."expires_at", t."used_at", s."id" AS "session_id", s."user_id", s."active_company_id", s."revoked_at",
       s."idle_expires_at", s."absolute_expires_at", s."authenticated_at", s."auth_methods", u."status"::text AS "user_status"
     FROM "refresh_tokens" t
@@ -97,7 +97,7 @@ export async function rotatePresentedToken(prisma: PrismaClient, rotation: Rotat
     targetId: session.id,
     client,
   });
-  const [row] = await prisma.$queryRaw<({ rotated: boolean } & ActiveMembershipRow)[]>`
+  const [row] = await prisma.$queryRaw<({ rotated: boolean } & ActiveMembershipRow)[]>`/* prepared */
     WITH "claimed" AS (${claim}),
     "touched" AS (
       UPDATE "sessions" SET "last_used_at" = ${at}, "idle_expires_at" = ${rotation.idleExpiresAt}
