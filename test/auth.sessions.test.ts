@@ -7,6 +7,7 @@ import {
   RevokeSessionDocument,
   SessionsDocument,
 } from "./generated/graphql.js";
+import { sha256Hex } from "../src/platform/crypto.js";
 import { registerAccount, signIn } from "./support/accounts.js";
 import { startTestServer, type TestServer } from "./support/server.js";
 
@@ -51,6 +52,47 @@ describe("refreshToken", () => {
     expect(next.data?.refreshToken.tokens).toBeTruthy();
   });
 
+  it("answers ten racing refreshes of one token with ten successors, each audited once, and uses the token once", async () => {
+    const { tokens, user } = await registerAccount(server);
+    const { prisma } = server.deps.database;
+    const presented = await prisma.refreshToken.findUniqueOrThrow({ where: { tokenHash: sha256Hex(tokens.refreshToken) } });
+    const results = await Promise.all(Array.from({ length: 10 }, () => refresh(tokens.refreshToken)));
+    expect(results.filter((result) => result.data?.refreshToken.tokens)).toHaveLength(10);
+    const successors = await prisma.refreshToken.findMany({ where: { parentId: presented.id } });
+    expect(successors.map((token) => token.tokenHash).sort()).toEqual(results.map((result) => sha256Hex(result.data!.refreshToken.tokens!.refreshToken)).sort());
+    expect(successors.every((token) => token.familyId === presented.familyId && token.usedAt === null)).toBe(true);
+    const audited = await prisma.auditEvent.count({ where: { action: "session.refreshed", targetId: presented.sessionId, actorId: user.id } });
+    expect(audited).toBe(10);
+    const used = await prisma.refreshToken.findUniqueOrThrow({ where: { id: presented.id } });
+    expect(used.usedAt).not.toBeNull();
+  });
+
+  it("rotates in two SQL statements: the lookup, then one that claims, extends the session, audits and issues", async () => {
+    const { tokens } = await registerAccount(server);
+    const statements: string[] = [];
+    const stop = server.deps.database.onQuery((sql) => {
+      if (/refresh_tokens|sessions|audit_events|memberships/.test(sql)) statements.push(sql);
+    });
+    try {
+      expect((await refresh(tokens.refreshToken)).data?.refreshToken.tokens).toBeTruthy();
+    } finally {
+      stop();
+    }
+    expect(statements).toHaveLength(2);
+  });
+
+  it("extends the session's idle expiry on every rotation", async () => {
+    const { tokens } = await registerAccount(server);
+    const { prisma } = server.deps.database;
+    const { sessionId } = await prisma.refreshToken.findUniqueOrThrow({ where: { tokenHash: sha256Hex(tokens.refreshToken) } });
+    const before = await prisma.session.findUniqueOrThrow({ where: { id: sessionId } });
+    await sleep(20);
+    expect((await refresh(tokens.refreshToken)).data?.refreshToken.tokens).toBeTruthy();
+    const after = await prisma.session.findUniqueOrThrow({ where: { id: sessionId } });
+    expect(after.idleExpiresAt.getTime()).toBeGreaterThan(before.idleExpiresAt.getTime());
+    expect(after.lastUsedAt.getTime()).toBeGreaterThan(before.lastUsedAt.getTime());
+  });
+
   it("still honours a rotated token inside the grace window", async () => {
     const { tokens } = await registerAccount(server);
     expect((await refresh(tokens.refreshToken)).data?.refreshToken.tokens).toBeTruthy();
@@ -59,7 +101,7 @@ describe("refreshToken", () => {
   });
 
   it("treats reuse after the grace window as theft: the session ends and its successors stop working", async () => {
-    const { tokens } = await registerAccount(server);
+    const { tokens, user } = await registerAccount(server);
     const successor = (await refresh(tokens.refreshToken)).data!.refreshToken.tokens!;
     await sleep(graceWaitMs);
     const reused = await refresh(tokens.refreshToken);
@@ -68,6 +110,8 @@ describe("refreshToken", () => {
     const refused = await meWith(successor.accessToken);
     expect(refused.status).toBe(401);
     expect(refused.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    const revoked = await server.deps.database.prisma.auditEvent.findMany({ where: { action: "session.revoked", actorId: user.id } });
+    expect(revoked.map((event) => (event.metadata as { reason?: string }).reason)).toEqual(["refresh_token_reuse"]);
   });
 
   it("stops refreshing once the account is no longer active", async () => {

@@ -42,6 +42,18 @@ describe("openDatabase on the test database", () => {
     for (const query of seen) expect(query.durationMs).toBeGreaterThanOrEqual(0);
   });
 
+  it.runIf(serverUrl)("prepares a statement marked /* prepared */ once per connection, and leaves the others unnamed", async () => {
+    const single = await openDatabase({ ...testDatabase.settings, poolSize: 1 } as typeof testDatabase.settings, { logger });
+    try {
+      for (let i = 0; i < 3; i++) await single.prisma.$queryRaw`/* prepared */ SELECT count(*)::int AS "n" FROM "users" WHERE "email" = ${`x${i}@example.com`}`;
+      await single.prisma.$queryRaw`SELECT count(*)::int AS "n" FROM "users" WHERE "email" = ${"y@example.com"}`;
+      const prepared = await single.prisma.$queryRaw<{ statement: string }[]>`SELECT "statement" FROM pg_prepared_statements`;
+      expect(prepared.map((row) => row.statement.trim().split("\n")[0])).toEqual(['/* prepared */ SELECT count(*)::int AS "n" FROM "users" WHERE "email" = $1']);
+    } finally {
+      await single.close();
+    }
+  });
+
   it("runs interactive transactions, rolling back on error", async () => {
     const attempt = database.prisma.$transaction(async (tx) => {
       await tx.company.create({ data: { name: "Acme", slug: "acme" } });

@@ -8,6 +8,7 @@ import {
   RegisterAttemptDocument,
   VerifyEmailAttemptDocument,
 } from "./generated/graphql.js";
+import { sha256Hex } from "../src/platform/crypto.js";
 import { registerAccount, strongPassword, uniqueEmail } from "./support/accounts.js";
 import { createTestDatabase, type TestDatabase } from "./support/database.js";
 import { startTestServer, type TestServer } from "./support/server.js";
@@ -150,6 +151,9 @@ describe("rate limits on the other attempts", () => {
     const refused = await server.graphql(RefreshAttemptDocument, { refreshToken }, from(freshIp()));
     expect(refused.data!.refreshToken.userErrors[0]?.code).toBe("RATE_LIMITED");
     expect(refused.status).toBe(429);
+    // Refused before the rotation: the client may present the same token once the window has passed.
+    const presented = await server.deps.database.prisma.refreshToken.findUniqueOrThrow({ where: { tokenHash: sha256Hex(refreshToken) } });
+    expect(presented.usedAt).toBeNull();
   });
 });
 

@@ -11,6 +11,7 @@ import type { AuthMetrics } from "./auth-metrics.js";
 import { findActiveMembership, type ActiveMembership } from "../companies/companies.service.js";
 import { featuresOf } from "../subscriptions/tiers.js";
 import { recordAudit, type Actor, type ClientInfo } from "../security/audit.service.js";
+import { findPresentedToken, rotatePresentedToken } from "./refresh-rotation.js";
 import type { SessionGuard } from "./session-guard.js";
 
 export interface SessionsDeps {
@@ -94,7 +95,6 @@ async function createRefreshToken(
 ): Promise<string> {
   const token = randomToken(32);
   const at = now(deps);
-  const expiresAt = Math.min(at.getTime() + deps.config.tokens.refreshTokenTtlSeconds * 1000, input.absoluteExpiresAt.getTime());
   await db.refreshToken.create({
     data: {
       sessionId: input.id,
@@ -102,7 +102,7 @@ async function createRefreshToken(
       tokenHash: sha256Hex(token),
       familyId: input.familyId ?? input.id,
       parentId: input.parentId,
-      expiresAt: new Date(expiresAt),
+      expiresAt: refreshTokenExpiry(deps, at, input.absoluteExpiresAt),
       createdAt: at,
     },
     select: { id: true },
@@ -110,15 +110,21 @@ async function createRefreshToken(
   return token;
 }
 
+/** A refresh token lasts its TTL, but never past its session's absolute limit. */
+function refreshTokenExpiry(deps: SessionsDeps, at: Date, absoluteExpiresAt: Date): Date {
+  return new Date(Math.min(at.getTime() + deps.config.tokens.refreshTokenTtlSeconds * 1000, absoluteExpiresAt.getTime()));
+}
+
 /** Signs an access token for the session's active company (role and tier read now) and pairs it with `refreshToken`. */
 export async function issueTokens(
   deps: SessionsDeps,
   session: SessionRef,
   refreshToken: string,
-  options: { correlationId?: string; membership?: ActiveMembership } = {},
+  options: { correlationId?: string; membership?: ActiveMembership | null } = {},
 ): Promise<AuthTokens> {
   const { correlationId } = options;
-  const membership = options.membership ?? (await findActiveMembership(deps, session.userId, session.activeCompanyId));
+  // null: looked up already, and the user belongs to no company any more.
+  const membership = options.membership === undefined ? await findActiveMembership(deps, session.userId, session.activeCompanyId) : options.membership;
   if (!membership) throw invalidRefreshToken();
   if (membership.companyId !== session.activeCompanyId) {
     await deps.prisma.session.update({ where: { id: session.id }, data: { activeCompanyId: membership.companyId } });
@@ -158,60 +164,33 @@ async function rotateRefreshToken(deps: SessionsDeps, presented: string, client:
   await deps.rateLimiter.consume("refresh", { ip: client.ip });
   if (!presented || presented.length > 256) throw invalidRefreshToken();
   const at = now(deps);
-  const stored = await deps.prisma.refreshToken.findUnique({
-    where: { tokenHash: sha256Hex(presented) },
-    select: {
-      id: true,
-      familyId: true,
-      expiresAt: true,
-      usedAt: true,
-      session: {
-        select: {
-          id: true,
-          userId: true,
-          activeCompanyId: true,
-          revokedAt: true,
-          idleExpiresAt: true,
-          absoluteExpiresAt: true,
-          authenticatedAt: true,
-          authMethods: true,
-          user: { select: { status: true } },
-        },
-      },
-    },
-  });
+  const stored = await findPresentedToken(deps.prisma, sha256Hex(presented));
   if (!stored) throw invalidRefreshToken();
   const { session } = stored;
-  const ended = session.revokedAt || session.idleExpiresAt <= at || session.absoluteExpiresAt <= at || session.user.status !== "ACTIVE";
+  const ended = session.revokedAt || session.idleExpiresAt <= at || session.absoluteExpiresAt <= at || stored.userStatus !== "ACTIVE";
   if (ended || stored.expiresAt <= at) throw invalidRefreshToken();
   await deps.rateLimiter.consume("refresh", { account: session.id });
 
-  const claimed = await deps.prisma.refreshToken.updateMany({ where: { id: stored.id, usedAt: null }, data: { usedAt: at } });
-  if (claimed.count === 0) {
+  const refreshToken = randomToken(32);
+  const rotation = {
+    presented: stored,
+    claim: true,
+    at,
+    idleExpiresAt: new Date(at.getTime() + deps.config.sessions.idleTimeoutSeconds * 1000),
+    successor: { tokenHash: sha256Hex(refreshToken), expiresAt: refreshTokenExpiry(deps, at, session.absoluteExpiresAt) },
+    client,
+  };
+  let rotated = await rotatePresentedToken(deps.prisma, rotation);
+  if (!rotated.rotated) {
     const usedAt = (await deps.prisma.refreshToken.findUnique({ where: { id: stored.id }, select: { usedAt: true } }))?.usedAt;
     const graceEnds = (usedAt?.getTime() ?? 0) + deps.config.tokens.refreshReuseGraceSeconds * 1000;
     if (!usedAt || at.getTime() > graceEnds) {
       await revokeSessions(deps, session.userId, [session.id], "refresh_token_reuse", client);
       throw invalidRefreshToken();
     }
+    rotated = await rotatePresentedToken(deps.prisma, { ...rotation, claim: false });
   }
-
-  const refreshToken = await deps.prisma.$transaction(async (tx) => {
-    await tx.session.update({
-      where: { id: session.id },
-      data: { lastUsedAt: at, idleExpiresAt: new Date(at.getTime() + deps.config.sessions.idleTimeoutSeconds * 1000) },
-    });
-    await recordAudit(tx, {
-      action: "session.refreshed",
-      actorId: session.userId,
-      companyId: session.activeCompanyId,
-      targetType: "session",
-      targetId: session.id,
-      client,
-    });
-    return createRefreshToken(deps, tx, { ...session, familyId: stored.familyId, parentId: stored.id });
-  });
-  return issueTokens(deps, session, refreshToken, { correlationId: client.correlationId });
+  return issueTokens(deps, session, refreshToken, { correlationId: client.correlationId, membership: rotated.membership });
 }
 
 /**

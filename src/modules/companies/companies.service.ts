@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import { Prisma, type PrismaClient } from "../../generated/prisma/client.js";
 import type { CompanyType } from "../../generated/prisma/enums.js";
 import { DomainError, DomainErrors, ErrorCode } from "../../platform/errors.js";
 import { shapedPrefix } from "../../platform/cache/cache-keys.js";
@@ -76,17 +76,32 @@ export async function findActiveMembership(
   userId: string,
   preferredCompanyId: string | null,
 ): Promise<ActiveMembership | null> {
-  const memberships = await deps.prisma.membership.findMany({
-    where: { userId, status: "ACTIVE", company: { status: "ACTIVE" } },
-    select: { companyId: true, role: true, company: { select: { type: true, subscription: { select: { tier: true } } } } },
-    orderBy: { createdAt: "asc" },
-  });
-  const chosen =
-    memberships.find((membership) => membership.companyId === preferredCompanyId) ??
-    memberships.find((membership) => membership.company.type === "INDIVIDUAL") ??
-    memberships[0];
-  if (!chosen) return null;
-  return { companyId: chosen.companyId, role: chosen.role, tier: chosen.company.subscription?.tier ?? "FREE" };
+  const [row] = await deps.prisma.$queryRaw<ActiveMembershipRow[]>(activeMembershipQuery(userId, preferredCompanyId));
+  return activeMembershipOf(row);
+}
+
+export interface ActiveMembershipRow {
+  company_id: string | null;
+  role: Role | null;
+  tier: SubscriptionTier | null;
+}
+
+/** `findActiveMembership` as one SELECT of at most one row, for a statement that carries it along. */
+export function activeMembershipQuery(userId: string, preferredCompanyId: string | null): Prisma.Sql {
+  return Prisma.sql`
+    SELECT m."company_id", m."role"::text AS "role", coalesce(sub."tier"::text, 'FREE') AS "tier"
+    FROM "memberships" m
+    JOIN "companies" c ON c."id" = m."company_id" AND c."status" = 'ACTIVE'
+    LEFT JOIN "subscriptions" sub ON sub."company_id" = m."company_id"
+    WHERE m."user_id" = ${userId}::uuid AND m."status" = 'ACTIVE'
+    ORDER BY (m."company_id" = ${preferredCompanyId}::uuid) IS TRUE DESC, (c."type" = 'INDIVIDUAL') DESC, m."created_at"
+    LIMIT 1`;
+}
+
+/** The membership in a row of `activeMembershipQuery` (its columns all null, or no row, when there is none). */
+export function activeMembershipOf(row: ActiveMembershipRow | undefined): ActiveMembership | null {
+  if (!row?.company_id || !row.role || !row.tier) return null;
+  return { companyId: row.company_id, role: row.role, tier: row.tier };
 }
 
 function companySlug(name: string): string {

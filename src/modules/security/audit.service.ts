@@ -1,4 +1,5 @@
-import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import { randomUUID } from "node:crypto";
+import { Prisma, type PrismaClient } from "../../generated/prisma/client.js";
 import { DomainError, ErrorCode } from "../../platform/errors.js";
 import { isUuid } from "../../platform/ids.js";
 
@@ -52,6 +53,18 @@ export async function recordAudit(db: Db, event: AuditInput): Promise<void> {
     },
     select: { id: true },
   });
+}
+
+/**
+ * `recordAudit` as an `INSERT … SELECT` of one row, for a statement that writes the change with it; the
+ * caller may add a WHERE so the event is written only when the change is.
+ */
+export function auditInsertQuery(event: AuditInput): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO "audit_events" ("id", "action", "actor_id", "company_id", "target_type", "target_id", "metadata", "ip", "user_agent", "correlation_id")
+    SELECT ${randomUUID()}::uuid, ${event.action}, ${event.actorId}::uuid, ${event.companyId ?? null}::uuid, ${event.targetType}, ${event.targetId ?? null},
+      ${event.metadata === undefined ? null : JSON.stringify(event.metadata)}::jsonb, ${event.client.ip}, ${event.client.userAgent?.slice(0, 512) ?? null},
+      ${event.client.correlationId ?? null}`;
 }
 
 export const auditEventSelect = {

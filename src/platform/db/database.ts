@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -53,7 +54,7 @@ export async function openDatabase(settings: Settings, options: { logger: Logger
     });
     pool.on("error", (error) => logger.warn({ err: error }, "idle database connection failed"));
     const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
-    return createPrismaDatabase("postgres", new PrismaPg(pool, { schema: settings.schema }), () => pool.end(), poolStats, options);
+    return createPrismaDatabase("postgres", new PrismaPg(pool, { schema: settings.schema, statementNameGenerator: preparedStatementName as (query: { sql: string }) => string }), () => pool.end(), poolStats, options);
   }
   // Loaded only here: with DATABASE_URL set, PGlite's code never enters the process.
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
@@ -66,6 +67,17 @@ export async function openDatabase(settings: Settings, options: { logger: Logger
   }
   return createPrismaDatabase("pglite", new PrismaPGlite(embedded), () => embedded.close(), () => ({ total: 1, idle: 1, waiting: 0 }), options);
 }
+
+/**
+ * A statement whose text starts with `/* prepared *\/` is prepared once per connection and its plan reused
+ * (a rotation's planning cost more than its execution); only those few fixed texts, so the cache stays small.
+ * The adapter passes the name to pg as it is: undefined leaves the statement unnamed, as without a generator.
+ */
+function preparedStatementName(query: { sql: string }): string | undefined {
+  return query.sql.startsWith(preparedMarker) ? `p_${createHash("sha256").update(query.sql).digest("hex").slice(0, 24)}` : undefined;
+}
+
+const preparedMarker = "/* prepared */";
 
 /** Applies the pending migrations to the configured database, then disconnects; returns the names applied. */
 export async function migrateDatabase(settings: Settings, options: { logger?: Logger } = {}): Promise<string[]> {
