@@ -22,6 +22,8 @@ export interface MemoryOptions {
   settleMs?: number;
   /** The server's entry: `src/main.ts` under tsx, or compiled JavaScript as production runs it. */
   entry?: string;
+  /** Environment the server starts with besides the bench's own: production's Node.js settings (`productionNodeEnv()`). */
+  nodeEnv?: Record<string, string>;
 }
 
 export interface MemoryReading {
@@ -34,6 +36,7 @@ export interface MemoryReading {
 
 export interface MemoryResult {
   entry: string;
+  nodeEnv: Record<string, string>;
   users: number;
   idle: MemoryReading;
   afterUsers: MemoryReading;
@@ -51,7 +54,7 @@ const meQuery = JSON.stringify({ query: "{ me { id fullName } }" });
  * fills the verified-token cache, the session guard (session, membership, plan) and the user LRU.
  */
 export async function measureMemory(options: MemoryOptions): Promise<MemoryResult> {
-  const { databaseUrl, redisUrl, users = 100_000, connections = 32, settleMs = 5_000, entry = "src/main.ts" } = options;
+  const { databaseUrl, redisUrl, users = 100_000, connections = 32, settleMs = 5_000, entry = "src/main.ts", nodeEnv = {} } = options;
   const database = await createPrivateDatabase(databaseUrl);
   const signingKey = await generateSigningKey(Date.now() - 60_000);
   const signingKeys = JSON.stringify([{ kid: signingKey.kid, ...signingKey.jwk }]);
@@ -67,6 +70,7 @@ export async function measureMemory(options: MemoryOptions): Promise<MemoryResul
     entry,
     nodeArgs: ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${snapshotDir}`],
     env: {
+      ...nodeEnv,
       DATA_DIR: await makeTempDir("um-bench-memory-"),
       DATABASE_URL: database.url,
       REDIS_URL: redisUrl,
@@ -102,7 +106,7 @@ export async function measureMemory(options: MemoryOptions): Promise<MemoryResul
     const loadSeconds = (performance.now() - loadStarted) / 1000;
     await sleep(settleMs);
     const afterUsers = await readMemory(server, snapshotDir);
-    return { entry, users, idle, afterUsers, requestsPerSecond: Math.round(users / loadSeconds), seedSeconds: round(seedSeconds), loadSeconds: round(loadSeconds) };
+    return { entry, nodeEnv, users, idle, afterUsers, requestsPerSecond: Math.round(users / loadSeconds), seedSeconds: round(seedSeconds), loadSeconds: round(loadSeconds) };
   } finally {
     await server.stop();
   }

@@ -9,6 +9,7 @@ import { measureSqlPerRequest } from "./members-page.js";
 import { measureBatchVerification } from "./batch-verification.js";
 import { measureLoginRisk } from "./login-risk.js";
 import { measureMemory, type MemoryResult } from "./memory.js";
+import { productionNodeEnv } from "./production-node.js";
 import { measurePostgresOutage, type PostgresOutageResult } from "./postgres-outage.js";
 import { measurePropagation, type PropagationResult } from "./propagation.js";
 import { measureRefresh, type RefreshResult } from "./refresh.js";
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
   if (serverUrls.databaseUrl && serverUrls.redisUrl) {
     const users = Number(process.env.BENCH_MEMORY_USERS ?? 100_000);
     progress(`memory: idle, then after ${users} distinct users' contexts and sessions`);
-    memory = await measureMemory({ databaseUrl: serverUrls.databaseUrl, redisUrl: serverUrls.redisUrl, users, entry: compiled.ours });
+    memory = await measureMemory({ databaseUrl: serverUrls.databaseUrl, redisUrl: serverUrls.redisUrl, users, entry: compiled.ours, nodeEnv: productionNodeEnv() });
     progress("PostgreSQL restarted under load (a private cluster)");
     postgresOutage = await measurePostgresOutage({ users: 8, outageMs: 2_000 });
     progress("refreshToken chains on 200 sessions at once");

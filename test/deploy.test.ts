@@ -17,6 +17,7 @@ interface Container {
   command?: string[];
   ports?: { name: string; containerPort: number }[];
   envFrom: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+  env?: { name: string; value?: string }[];
   resources: { requests: Record<string, string>; limits: Record<string, string> };
   livenessProbe?: Probe;
   readinessProbe?: Probe;
@@ -206,5 +207,21 @@ describe("Dockerfile", () => {
     expect(argumentsOf("EXPOSE")).toEqual(["4001 9464"]);
     expect(argumentsOf("HEALTHCHECK").join(" ")).toMatch(/CMD \["node", "-e", ".*\/health\/live/);
     expect(JSON.parse(argumentsOf("CMD").at(-1)!)).toEqual(["node", "dist/main.js"]);
+  });
+
+  it("starts Node.js with the Deployment's heap limits and malloc arenas, under its memory limit", () => {
+    const containerEnv = Object.fromEntries((container.env ?? []).map((entry) => [entry.name, entry.value]));
+    const imageEnv = Object.fromEntries(argumentsOf("ENV").map((argument) => [argument.slice(0, argument.indexOf("=")), argument.slice(argument.indexOf("=") + 1).replace(/^"(.*)"$/, "$1")]));
+    expect(imageEnv).toMatchObject({ NODE_OPTIONS: containerEnv.NODE_OPTIONS, MALLOC_ARENA_MAX: containerEnv.MALLOC_ARENA_MAX });
+    const oldSpaceMb = Number(/--max-old-space-size=(\d+)/.exec(containerEnv.NODE_OPTIONS ?? "")?.[1]);
+    const semiSpaceMb = Number(/--max-semi-space-size=(\d+)/.exec(containerEnv.NODE_OPTIONS ?? "")?.[1]);
+    expect(semiSpaceMb).toBeGreaterThan(0);
+    expect(semiSpaceMb).toBeLessThanOrEqual(8);
+    const limitMb = Number(/^(\d+)Gi$/.exec(container.resources.limits.memory ?? "")?.[1]) * 1024;
+    expect(oldSpaceMb + 3 * semiSpaceMb).toBeLessThanOrEqual(limitMb * 0.75);
+    // The caches' default byte bounds (LRU, verified tokens, four session-guard tables) must fit in the old generation.
+    const { memory } = loadConfig({});
+    const cacheMb = (memory.cache.maxBytes + memory.verifiedTokens.maxBytes + 4 * memory.sessionGuard.maxBytes) / 1024 / 1024;
+    expect(oldSpaceMb).toBeGreaterThanOrEqual(2 * cacheMb + 100);
   });
 });

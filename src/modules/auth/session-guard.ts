@@ -1,6 +1,7 @@
 import { LRUCache } from "lru-cache";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Cache } from "../../platform/cache/cache.js";
+import { lruBounds } from "../../platform/cache/lru-bounds.js";
 import type { Logger } from "../../platform/logger.js";
 
 /** The Redis channel revocations travel on, for every replica and any other service that listens. */
@@ -71,7 +72,8 @@ const stateTtlMs = 60_000;
 export function createSessionGuard(deps: SessionGuardDeps) {
   const clock = deps.clock ?? Date.now;
   const { maxEntries, maxBytes } = deps.bounds ?? sessionGuardDefaults;
-  const table = { max: maxEntries, maxSize: maxBytes, sizeCalculation: (_state: unknown, key: string) => entryOverheadBytes + key.length, ttl: stateTtlMs };
+  const { maxSize, charge } = lruBounds(maxEntries, maxBytes);
+  const table = { maxSize, sizeCalculation: (_state: unknown, key: string) => charge(entryOverheadBytes + key.length), ttl: stateTtlMs };
   const sessions = new LRUCache<string, SessionState>(table);
   const notBefore = new LRUCache<string, number>(table);
   const loading = new Map<string, Promise<SessionState | null>>();

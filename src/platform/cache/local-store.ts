@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import { lruBounds } from "./lru-bounds.js";
 
 export interface LocalStoreBounds {
   maxEntries: number;
@@ -19,9 +20,12 @@ interface Box {
 /** The in-process LRU. Values are boxed because `null` is a cacheable value and lru-cache refuses it. */
 export class LocalStore {
   readonly #lru: LRUCache<string, Box>;
+  readonly #charge: (size: number) => number;
 
   constructor(bounds: LocalStoreBounds) {
-    this.#lru = new LRUCache({ max: bounds.maxEntries, maxSize: bounds.maxBytes });
+    const { maxSize, charge } = lruBounds(bounds.maxEntries, bounds.maxBytes);
+    this.#lru = new LRUCache({ maxSize });
+    this.#charge = charge;
   }
 
   /** The held value, revived by `revive` once for as long as it is held. */
@@ -37,7 +41,7 @@ export class LocalStore {
 
   /** `jsonLength` is the length of the value's JSON text, from which its size in memory is estimated. */
   set(key: string, value: unknown, ttlMs: number, jsonLength: number): void {
-    const size = entryOverheadBytes + key.length + jsonLength;
+    const size = this.#charge(entryOverheadBytes + key.length + jsonLength);
     if (size > this.#lru.maxSize) this.#lru.delete(key);
     else this.#lru.set(key, { value }, { ttl: ttlMs, size });
   }

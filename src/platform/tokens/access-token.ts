@@ -3,6 +3,7 @@ import { errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import { LRUCache } from "lru-cache";
 import { SubscriptionTier } from "../../generated/proto/user_management/v1/subscription_pb.js";
 import { Role } from "../../generated/proto/user_management/v1/user_context_pb.js";
+import { lruBounds } from "../cache/lru-bounds.js";
 import { BugError } from "../errors.js";
 import { AccessTokenError } from "./access-token-error.js";
 import { type Clock, systemClock, unixSeconds } from "./clock.js";
@@ -82,7 +83,8 @@ const REQUIRED_CLAIMS = ["sub", "company", "sid", "pb_claims", "jti", "iat", "ex
 export function createTokenService(options: TokenServiceOptions): TokenService {
   const { keys, issuer, audience, accessTokenTtlSeconds, clockToleranceSeconds = 5, cacheSize = 10_000, cacheMaxBytes = 16 * 1024 * 1024, clock = systemClock } = options;
   // Measured: the verified claims and the LRU's bookkeeping take about 550 bytes besides the token text.
-  const verified = new LRUCache<string, VerifiedAccessToken>({ max: cacheSize, maxSize: cacheMaxBytes, sizeCalculation: (_claims, token) => 550 + token.length });
+  const { maxSize, charge } = lruBounds(cacheSize, cacheMaxBytes);
+  const verified = new LRUCache<string, VerifiedAccessToken>({ maxSize, sizeCalculation: (_claims, token) => charge(550 + token.length) });
 
   const keyFor = (header: { kid?: unknown }) => {
     const key = typeof header.kid === "string" ? keys.verificationKey(header.kid) : undefined;
