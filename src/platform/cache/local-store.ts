@@ -13,7 +13,7 @@ const entryOverheadBytes = 150;
 /** A held value, and the revived form callers read, made on the first read that asks for it. */
 interface Box {
   value: unknown;
-  revived?: unknown;
+  revived?: { value: unknown };
   reviver?: (cached: never) => unknown;
 }
 
@@ -32,11 +32,11 @@ export class LocalStore {
   get<T>(key: string, revive?: (cached: T) => T): { value: T } | undefined {
     const box = this.#lru.get(key);
     if (!box || !revive) return box as { value: T } | undefined;
-    if (box.reviver !== revive) {
-      box.revived = revive(box.value as T);
+    if (box.reviver !== revive || !box.revived) {
+      box.revived = { value: revive(box.value as T) };
       box.reviver = revive;
     }
-    return { value: box.revived as T };
+    return box.revived as { value: T };
   }
 
   /** `jsonLength` is the length of the value's JSON text, from which its size in memory is estimated. */

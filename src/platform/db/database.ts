@@ -74,8 +74,14 @@ export async function openDatabase(settings: Settings, options: { logger: Logger
  * The adapter passes the name to pg as it is: undefined leaves the statement unnamed, as without a generator.
  */
 function preparedStatementName(query: { sql: string }): string | undefined {
-  return query.sql.startsWith(preparedMarker) ? `p_${createHash("sha256").update(query.sql).digest("hex").slice(0, 24)}` : undefined;
+  if (!query.sql.startsWith(preparedMarker)) return undefined;
+  let name = preparedNames.get(query.sql);
+  if (!name) preparedNames.set(query.sql, (name = `p_${createHash("sha256").update(query.sql).digest("hex").slice(0, 24)}`));
+  return name;
 }
+
+// Named once per marked text: there are only a few, and each refresh presents two.
+const preparedNames = new Map<string, string>();
 
 const preparedMarker = "/* prepared */";
 
