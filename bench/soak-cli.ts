@@ -1,5 +1,6 @@
 import { cleanUp } from "./cleanup.js";
 import { compileServers } from "./compiled-servers.js";
+import { productionNodeEnv } from "./production-node.js";
 import { runSoak } from "./soak.js";
 
 const durationSeconds = Number(process.env.SOAK_SECONDS ?? 600);
@@ -12,8 +13,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 try {
   console.log("[soak] compiling the server (production runs compiled JavaScript)");
   const { ours } = await compileServers();
-  console.log(`[soak] ${durationSeconds} s of mixed load on two replicas`);
-  const result = await runSoak({ durationSeconds, windowSeconds: Math.min(30, Math.max(5, Math.floor(durationSeconds / 10))), concurrency: 16, entry: ours });
+  const nodeEnv = productionNodeEnv();
+  console.log(`[soak] ${durationSeconds} s of mixed load on two replicas, ${Object.entries(nodeEnv).map(([name, value]) => `${name}="${value}"`).join(" ")}`);
+  const result = await runSoak({ durationSeconds, windowSeconds: Math.min(30, Math.max(5, Math.floor(durationSeconds / 10))), concurrency: 16, entry: ours, nodeEnv });
   for (const window of result.windows) {
     console.log(`[soak] ${String(window.endsAtSecond).padStart(4)} s  ${window.requests} requests  ${window.errors} errors  p99 ${window.p99Ms} ms  RSS A ${window.rssMiB[0]} MiB, B ${window.rssMiB[1]} MiB`);
   }

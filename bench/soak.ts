@@ -15,6 +15,8 @@ export interface SoakOptions {
   concurrency: number;
   /** The replicas' entry (compiled JavaScript as production runs it, or `src/main.ts`). */
   entry?: string;
+  /** Environment the replicas start with besides the soak's own: production's Node.js settings (`productionNodeEnv()`). */
+  nodeEnv?: Record<string, string>;
 }
 
 export interface SoakWindow {
@@ -66,9 +68,10 @@ const inviteMutation = `mutation Invite($companyId: ID!, $email: EmailAddress!) 
 }`;
 
 /** Two replicas on one scratch database and Redis, a mixed load against both for `durationSeconds`, sampled per window. */
-export async function runSoak({ durationSeconds, windowSeconds, concurrency, entry = "src/main.ts" }: SoakOptions): Promise<SoakResult> {
+export async function runSoak({ durationSeconds, windowSeconds, concurrency, entry = "src/main.ts", nodeEnv = {} }: SoakOptions): Promise<SoakResult> {
   const { databaseUrl, redisUrl } = realServices();
   const env = {
+    ...nodeEnv,
     DATABASE_URL: await createBenchDatabase(databaseUrl),
     REDIS_URL: redisUrl,
     REDIS_NAMESPACE: `um-soak-${randomBytes(4).toString("hex")}`,
