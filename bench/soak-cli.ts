@@ -15,7 +15,7 @@ try {
   const { ours } = await compileServers();
   const nodeEnv = productionNodeEnv();
   console.log(`[soak] ${durationSeconds} s of mixed load on two replicas, ${Object.entries(nodeEnv).map(([name, value]) => `${name}="${value}"`).join(" ")}`);
-  const result = await runSoak({ durationSeconds, windowSeconds: Math.min(30, Math.max(5, Math.floor(durationSeconds / 10))), concurrency: 16, entry: ours, nodeEnv });
+  const result = await runSoak({ durationSeconds, windowSeconds: Math.min(30, Math.max(5, Math.floor(durationSeconds / 10))), concurrency: 16, entry: ours, serverEnv: nodeEnv });
   for (const window of result.windows) {
     console.log(`[soak] ${String(window.endsAtSecond).padStart(4)} s  ${window.requests} requests  ${window.errors} errors  p99 ${window.p99Ms} ms  RSS A ${window.rssMiB[0]} MiB, B ${window.rssMiB[1]} MiB`);
   }

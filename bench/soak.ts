@@ -15,8 +15,8 @@ export interface SoakOptions {
   concurrency: number;
   /** The replicas' entry (compiled JavaScript as production runs it, or `src/main.ts`). */
   entry?: string;
-  /** Environment the replicas start with besides the soak's own: production's Node.js settings (`productionNodeEnv()`). */
-  nodeEnv?: Record<string, string>;
+  /** Environment the replicas start with besides the soak's own, such as production's Node.js settings (`productionNodeEnv()`). */
+  serverEnv?: Record<string, string>;
 }
 
 export interface SoakWindow {
@@ -64,14 +64,18 @@ type OperationName = (typeof mix)[number]["name"];
 
 const refreshMutation = `mutation Refresh($refreshToken: String!) { refreshToken(refreshToken: $refreshToken) { tokens { refreshToken } } }`;
 const inviteMutation = `mutation Invite($companyId: ID!, $email: EmailAddress!) {
-  inviteUser(companyId: $companyId, input: { email: $email, role: VIEWER }) { invitationCode }
+  inviteUser(companyId: $companyId, input: { email: $email, role: VIEWER }) { invitationCode userErrors { code message } }
 }`;
+const joinMutation = `mutation Join($input: RegisterInput!) {
+  register(input: $input) { user { id } tokens { accessToken } userErrors { field code message } }
+}`;
+const removeMutation = `mutation Remove($userId: ID!, $companyId: ID!) { removeMember(userId: $userId, companyId: $companyId) { ok userErrors { code message } } }`;
 
 /** Two replicas on one scratch database and Redis, a mixed load against both for `durationSeconds`, sampled per window. */
-export async function runSoak({ durationSeconds, windowSeconds, concurrency, entry = "src/main.ts", nodeEnv = {} }: SoakOptions): Promise<SoakResult> {
+export async function runSoak({ durationSeconds, windowSeconds, concurrency, entry = "src/main.ts", serverEnv = {} }: SoakOptions): Promise<SoakResult> {
   const { databaseUrl, redisUrl } = realServices();
   const env = {
-    ...nodeEnv,
+    ...serverEnv,
     DATABASE_URL: await createBenchDatabase(databaseUrl),
     REDIS_URL: redisUrl,
     REDIS_NAMESPACE: `um-soak-${randomBytes(4).toString("hex")}`,
@@ -176,8 +180,12 @@ async function run(operation: OperationName, url: string, fixture: Fixture, work
       const invitationCode = (invited.data?.inviteUser as { invitationCode?: string } | undefined)?.invitationCode;
       if (!invitationCode) throw new Error(`inviteUser failed: ${JSON.stringify(invited).slice(0, 200)}`);
       const input = { email, password: `Soak-${randomBytes(12).toString("hex")}`, fullName: "Soak Invitee", invitationCode };
-      accessTokenOf(await postGraphQL(url, JSON.stringify({ query: registerMutation, variables: { input } })), "register");
-      return;
+      const joined = await postGraphQL(url, JSON.stringify({ query: joinMutation, variables: { input } }));
+      accessTokenOf(joined, "register");
+      // The invitee leaves again: the company's seats are finite, and a soak of any length must not use them up.
+      const userId = (joined.data?.register as { user?: { id?: string } | null } | undefined)?.user?.id;
+      const removed = await postGraphQL(url, JSON.stringify({ query: removeMutation, variables: { userId, companyId: fixture.memberCompanyId } }), owner);
+      return expect(removed, (body) => (body.data?.removeMember as { ok?: boolean } | undefined)?.ok === true);
     }
   }
 }
