@@ -27,3 +27,8 @@ function localLibrary(name: string, imagePath: string): string | undefined {
   const multiarch = `${process.arch === "arm64" ? "aarch64" : "x86_64"}-linux-gnu`;
   return [imagePath, `/usr/lib/${multiarch}/${name}`, `/lib/${multiarch}/${name}`].find((candidate) => existsSync(candidate));
 }
+
+/** Settings as a report line shows them: `NAME="value"` pairs, or a plain phrase when there are none. */
+export function describeNodeEnv(env: Record<string, string>): string {
+  return Object.entries(env).map(([name, value]) => `${name}="${value}"`).join(" ") || "no Node.js settings";
+}

@@ -1,4 +1,5 @@
 import type { LoadResult } from "./http-load.js";
+import { describeNodeEnv } from "./production-node.js";
 import { type BenchResults, round } from "./results.js";
 import type { LoopResult } from "./timing.js";
 
@@ -88,7 +89,7 @@ export function printReport(results: BenchResults): void {
 
   const { memory, postgresOutage } = results;
   if (memory) {
-    printTable(`7. Memory of the compiled server (${memory.entry.replace(/^.*\/build\//, "build/")}, ${Object.entries(memory.nodeEnv).map(([name, value]) => `${name}="${value}"`).join(" ") || "no Node.js settings"}): ${memory.users} distinct users' contexts and sessions at ${memory.requestsPerSecond} req/s`, [
+    printTable(`7. Memory of the compiled server (${memory.entry.replace(/^.*\/build\//, "build/")}, ${describeNodeEnv(memory.nodeEnv)}): ${memory.users} distinct users' contexts and sessions at ${memory.requestsPerSecond} req/s`, [
       ["when", "RSS MB", "heap used MB", "live heap MB", "target RSS"],
       ["idle", `${memory.idle.rssMb}`, `${memory.idle.heapUsedMb}`, "", `≤ ${memory.targets.idleRssMb}`],
       ["after the users", `${memory.afterUsers.rssMb}`, `${memory.afterUsers.heapUsedMb}`, `${memory.afterUsers.liveHeapMb ?? ""}`, `≤ ${memory.targets.afterUsersRssMb}`],

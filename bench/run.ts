@@ -9,7 +9,7 @@ import { measureSqlPerRequest } from "./members-page.js";
 import { measureBatchVerification } from "./batch-verification.js";
 import { measureLoginRisk } from "./login-risk.js";
 import { measureMemory, type MemoryResult } from "./memory.js";
-import { productionNodeEnv } from "./production-node.js";
+import { describeNodeEnv, productionNodeEnv } from "./production-node.js";
 import { measurePostgresOutage, type PostgresOutageResult } from "./postgres-outage.js";
 import { measurePropagation, type PropagationResult } from "./propagation.js";
 import { measureRefresh, type RefreshResult } from "./refresh.js";
@@ -137,7 +137,7 @@ async function measureRequestPath(compiled: CompiledServers, user: { email: stri
       if (result.failedResponses > 0) notes.push(`request path ${shape.name}: ${result.failedResponses} failed or wrong responses, not counted`);
       results.push(result);
     }
-    const method = `compiled (npm run build; esbuild for the bare server), both with ${Object.entries(nodeEnv).map(([name, value]) => `${name}="${value}"`).join(" ")}, schedstat CPU of the server process, autocannon on the same machine`;
+    const method = `compiled (npm run build; esbuild for the bare server), both with ${describeNodeEnv(nodeEnv)}, schedstat CPU of the server process, autocannon on the same machine`;
     return { method, storage: storage.description, plan: requestPathPlan, shapes: results };
   } finally {
     redis.disconnect();

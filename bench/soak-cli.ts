@@ -1,6 +1,6 @@
 import { cleanUp } from "./cleanup.js";
 import { compileServers } from "./compiled-servers.js";
-import { productionNodeEnv } from "./production-node.js";
+import { describeNodeEnv, productionNodeEnv } from "./production-node.js";
 import { runSoak } from "./soak.js";
 
 const durationSeconds = Number(process.env.SOAK_SECONDS ?? 600);
@@ -14,7 +14,7 @@ try {
   console.log("[soak] compiling the server (production runs compiled JavaScript)");
   const { ours } = await compileServers();
   const nodeEnv = productionNodeEnv();
-  console.log(`[soak] ${durationSeconds} s of mixed load on two replicas, ${Object.entries(nodeEnv).map(([name, value]) => `${name}="${value}"`).join(" ")}`);
+  console.log(`[soak] ${durationSeconds} s of mixed load on two replicas, ${describeNodeEnv(nodeEnv)}`);
   const result = await runSoak({ durationSeconds, windowSeconds: Math.min(30, Math.max(5, Math.floor(durationSeconds / 10))), concurrency: 16, entry: ours, serverEnv: nodeEnv });
   for (const window of result.windows) {
     console.log(`[soak] ${String(window.endsAtSecond).padStart(4)} s  ${window.requests} requests  ${window.errors} errors  p99 ${window.p99Ms} ms  RSS A ${window.rssMiB[0]} MiB, B ${window.rssMiB[1]} MiB`);

@@ -214,7 +214,7 @@ describe("Dockerfile", () => {
     const imageEnv = Object.fromEntries(argumentsOf("ENV").map((argument) => [argument.slice(0, argument.indexOf("=")), argument.slice(argument.indexOf("=") + 1).replace(/^"(.*)"$/, "$1")]));
     expect(imageEnv).toMatchObject({ NODE_OPTIONS: containerEnv.NODE_OPTIONS, MALLOC_ARENA_MAX: containerEnv.MALLOC_ARENA_MAX, LD_PRELOAD: containerEnv.LD_PRELOAD, MALLOC_CONF: containerEnv.MALLOC_CONF });
     // jemalloc is preloaded from the path the image links it to, installed in the runtime stage.
-    expect(argumentsOf("RUN").some((argument) => argument.includes("apt-get install -y --no-install-recommends libjemalloc2") && argument.includes(`${containerEnv.LD_PRELOAD}`))).toBe(true);
+    expect(argumentsOf("RUN").some((argument) => argument.includes("apt-get install -y --no-install-recommends libjemalloc2") && argument.includes(containerEnv.LD_PRELOAD!))).toBe(true);
     expect(containerEnv.MALLOC_CONF).toMatch(/background_thread:true/);
     const oldSpaceMb = Number(/--max-old-space-size=(\d+)/.exec(containerEnv.NODE_OPTIONS ?? "")?.[1]);
     const semiSpaceMb = Number(/--max-semi-space-size=(\d+)/.exec(containerEnv.NODE_OPTIONS ?? "")?.[1]);
