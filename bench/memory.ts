@@ -6,6 +6,7 @@ import { migrateDatabase } from "../src/platform/db/database.js";
 import { permissionsOf } from "../src/permissions/roles.js";
 import { createKeyRing, createTokenService, generateSigningKey } from "../src/platform/tokens/index.js";
 import { configuredKeyStore } from "../src/platform/tokens/key-store.js";
+import { scrape } from "../test/support/metrics.js";
 import { createBenchDatabase } from "./scratch-database.js";
 import { startServerProcess, type ServerProcess } from "./server-process.js";
 import { makeTempDir } from "./temp-dir.js";
@@ -30,6 +31,8 @@ export interface MemoryReading {
   /** Resident set as the kernel charges it, read before the collection (writing a snapshot inflates it). */
   rssMb: number;
   heapUsedMb: number;
+  /** Each in-process cache's estimated bytes as charged against its bound (`cache_estimated_bytes`), MB. */
+  cachesMb: Record<string, number>;
   /** Heap used after a full GC (what is live); after the load only, since the snapshot that collects inflates RSS. */
   liveHeapMb?: number;
 }
@@ -169,16 +172,14 @@ async function createPrivateDatabase(serverUrl: string): Promise<{ url: string }
 async function readMemory(server: ServerProcess, snapshotDir?: string): Promise<MemoryReading> {
   const status = await readFile(`/proc/${server.pid}/status`, "utf8");
   const rssKb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]);
-  const heapUsed = await heapUsedBytes(server);
-  const reading = { rssMb: round(rssKb / 1024), heapUsedMb: round(heapUsed / 1024 / 1024) };
+  const samples = await scrape(server.managementUrl);
+  const heapUsed = samples.find((sample) => sample.name === "nodejs_heap_size_used_bytes")?.value ?? Number.NaN;
+  const cachesMb = Object.fromEntries(samples.filter((sample) => sample.name === "cache_estimated_bytes").map((sample) => [sample.labels.cache!, round(sample.value / 1024 / 1024)]));
+  const reading = { rssMb: round(rssKb / 1024), heapUsedMb: round(heapUsed / 1024 / 1024), cachesMb };
   if (!snapshotDir) return reading;
   await collectGarbage(server, snapshotDir);
-  return { ...reading, liveHeapMb: round((await heapUsedBytes(server)) / 1024 / 1024) };
-}
-
-async function heapUsedBytes(server: ServerProcess): Promise<number> {
-  const metrics = await (await fetch(`${server.managementUrl}/metrics`)).text();
-  return Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e\+\d+)?)/m.exec(metrics)?.[1]);
+  const live = (await scrape(server.managementUrl)).find((sample) => sample.name === "nodejs_heap_size_used_bytes")?.value ?? Number.NaN;
+  return { ...reading, liveHeapMb: round(live / 1024 / 1024) };
 }
 
 async function collectGarbage(server: ServerProcess, snapshotDir: string): Promise<void> {

@@ -52,6 +52,13 @@ export function printReport(results: BenchResults): void {
 
   const { argon2id } = login;
   const params = `m=${argon2id.parameters.memoryCost} KiB, t=${argon2id.parameters.timeCost}, p=${argon2id.parameters.parallelism}`;
+  const riskRow = (database: string, assessment: LoopResult) => [
+    `suspicious-login check (${login.riskCheck.historyRows} earlier attempts, ${database})`,
+    `${assessment.opsPerSecond}`,
+    ms(assessment.p50Micros),
+    ms(assessment.p99Micros),
+    `target p99 < ${login.targets.riskCheckP99Ms} ms`,
+  ];
   const loginRows = [
     ["what", "per s", "p50 ms", "p99 ms", "failed"],
     loadRow("login mutation over HTTP", login.throughput),
@@ -66,8 +73,9 @@ export function printReport(results: BenchResults): void {
     loadRow(`me at ${login.meRequestsPerSecond} req/s, during logins`, login.meDuringLogins),
     loadRow("logins during that", login.loginsDuringMe),
     ["me p99 during logins ÷ idle", "", "", `${login.meP99DuringLoginsOverIdle ?? "n/a"}`, `target ≤ ${login.targets.meP99DuringLoginsOverIdle}`],
-    [`suspicious-login check (${login.riskCheck.historyRows} earlier attempts)`, `${login.riskCheck.assessment.opsPerSecond}`, ms(login.riskCheck.assessment.p50Micros), ms(login.riskCheck.assessment.p99Micros), `target p99 < ${login.targets.riskCheckP99Ms} ms`],
+    riskRow("PGlite", login.riskCheck.assessment),
   ];
+  if (login.riskCheck.onPostgres) loginRows.push(riskRow("PostgreSQL", login.riskCheck.onPostgres));
   printTable("4. Login", loginRows);
 
   const { membersPage } = results;
@@ -93,6 +101,14 @@ export function printReport(results: BenchResults): void {
       ["when", "RSS MB", "heap used MB", "live heap MB", "target RSS"],
       ["idle", `${memory.idle.rssMb}`, `${memory.idle.heapUsedMb}`, "", `≤ ${memory.targets.idleRssMb}`],
       ["after the users", `${memory.afterUsers.rssMb}`, `${memory.afterUsers.heapUsedMb}`, `${memory.afterUsers.liveHeapMb ?? ""}`, `≤ ${memory.targets.afterUsersRssMb}`],
+    ]);
+    const caches = Object.keys(memory.afterUsers.cachesMb);
+    printTable("   the in-process caches' estimated MB (cache_estimated_bytes)", [
+      ["when", ...caches, "all"],
+      ...(["idle", "afterUsers"] as const).map((when) => {
+        const mb = caches.map((cache) => memory[when].cachesMb[cache] ?? 0);
+        return [when === "idle" ? "idle" : "after the users", ...mb.map(String), `${round(mb.reduce((sum, value) => sum + value, 0), 1)}`];
+      }),
     ]);
   }
   if (postgresOutage) {

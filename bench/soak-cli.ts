@@ -17,9 +17,13 @@ try {
   console.log(`[soak] ${durationSeconds} s of mixed load on two replicas, ${describeNodeEnv(nodeEnv)}`);
   const result = await runSoak({ durationSeconds, windowSeconds: Math.min(30, Math.max(5, Math.floor(durationSeconds / 10))), concurrency: 16, entry: ours, serverEnv: nodeEnv });
   for (const window of result.windows) {
-    console.log(`[soak] ${String(window.endsAtSecond).padStart(4)} s  ${window.requests} requests  ${window.errors} errors  p99 ${window.p99Ms} ms  RSS A ${window.rssMiB[0]} MiB, B ${window.rssMiB[1]} MiB`);
+    const [a, b] = window.memoryMiB;
+    console.log(
+      `[soak] ${String(window.endsAtSecond).padStart(4)} s  ${window.requests} requests  ${window.errors} errors  p99 ${window.p99Ms} ms  ` +
+        `MiB RSS / heap used / caches: A ${a.rss} / ${a.heapUsed} / ${a.caches}, B ${b.rss} / ${b.heapUsed} / ${b.caches}`,
+    );
   }
-  console.log(`[soak] ${result.requests} requests, ${result.errors} errors; RSS spread after warm-up A ${(result.rssSpread[0] * 100).toFixed(1)} %, B ${(result.rssSpread[1] * 100).toFixed(1)} %; p99 ${result.p99SpreadMs.min}–${result.p99SpreadMs.max} ms`);
+  console.log(`[soak] ${result.requests} requests, ${result.errors} errors; RSS spread after warm-up A ${(result.rssSpread[0] * 100).toFixed(1)} %, B ${(result.rssSpread[1] * 100).toFixed(1)} %; less the caches A ${(result.rssBesideCachesSpread[0] * 100).toFixed(1)} %, B ${(result.rssBesideCachesSpread[1] * 100).toFixed(1)} %; p99 ${result.p99SpreadMs.min}–${result.p99SpreadMs.max} ms`);
   for (const sample of result.errorSamples) console.log(`[soak] error: ${sample}`);
   if (result.errors > 0) process.exitCode = 1;
 } catch (error) {

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import net from "node:net";
 import { createHistogram, type RecordableHistogram } from "node:perf_hooks";
+import { scrape } from "../test/support/metrics.js";
 import { isFullMembersPage, membersQuery, seedMembersCompany } from "./members-page.js";
 import { accessTokenOf, loginMutation, meQuery, postGraphQL, registerMutation, type GraphQLBody } from "./operations.js";
 import { createBenchDatabase, realServices } from "./scratch-database.js";
@@ -19,13 +20,21 @@ export interface SoakOptions {
   serverEnv?: Record<string, string>;
 }
 
+/** A replica's memory at a window's end, MiB, from its /metrics. */
+export interface ReplicaMemory {
+  rss: number;
+  heapUsed: number;
+  /** The in-process caches' estimated bytes together (`cache_estimated_bytes`). */
+  caches: number;
+}
+
 export interface SoakWindow {
   endsAtSecond: number;
   requests: number;
   errors: number;
   p99Ms: number;
-  /** Resident set size of replica A and B at the window's end, MiB. */
-  rssMiB: [number, number];
+  /** Replica A's and B's. */
+  memoryMiB: [ReplicaMemory, ReplicaMemory];
 }
 
 export interface SoakResult {
@@ -37,6 +46,8 @@ export interface SoakResult {
   windows: SoakWindow[];
   /** (max - min) / min of each replica's RSS over the windows after the first. */
   rssSpread: [number, number];
+  /** The same of RSS less the caches' estimated bytes: what the caches filling toward their bounds does not explain. */
+  rssBesideCachesSpread: [number, number];
   p99SpreadMs: { min: number; max: number };
 }
 
@@ -120,8 +131,8 @@ export async function runSoak({ durationSeconds, windowSeconds, concurrency, ent
       let windowEnd = startedAt + windowSeconds * 1000;
       while (windowEnd <= endsAt + 1) {
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, windowEnd - performance.now())));
-        const rss = (await Promise.all(replicas.map(residentMiB))) as [number, number];
-        windows.push({ endsAtSecond: Math.round((windowEnd - startedAt) / 1000), requests: windowRequests, errors: windowErrors, p99Ms: Math.round(latency.percentile(99) / 100) / 10, rssMiB: rss });
+        const memoryMiB = (await Promise.all(replicas.map(memoryOf))) as [ReplicaMemory, ReplicaMemory];
+        windows.push({ endsAtSecond: Math.round((windowEnd - startedAt) / 1000), requests: windowRequests, errors: windowErrors, p99Ms: Math.round(latency.percentile(99) / 100) / 10, memoryMiB });
         latency = createHistogram();
         windowRequests = 0;
         windowErrors = 0;
@@ -138,7 +149,8 @@ export async function runSoak({ durationSeconds, windowSeconds, concurrency, ent
       errors,
       errorSamples,
       windows,
-      rssSpread: [spread(afterWarmUp.map((w) => w.rssMiB[0])), spread(afterWarmUp.map((w) => w.rssMiB[1]))],
+      rssSpread: [0, 1].map((replica) => spread(afterWarmUp.map((w) => w.memoryMiB[replica]!.rss))) as [number, number],
+      rssBesideCachesSpread: [0, 1].map((replica) => spread(afterWarmUp.map((w) => w.memoryMiB[replica]!.rss - w.memoryMiB[replica]!.caches))) as [number, number],
       p99SpreadMs: { min: Math.min(...p99s), max: Math.max(...p99s) },
     };
   } finally {
@@ -219,11 +231,14 @@ async function startReplica(name: string, entry: string, env: Record<string, str
   return { server, managementUrl: `http://127.0.0.1:${managementPort}` };
 }
 
-async function residentMiB(replica: Replica): Promise<number> {
-  const text = await (await fetch(`${replica.managementUrl}/metrics`)).text();
-  const bytes = Number(/^process_resident_memory_bytes (\d+)/m.exec(text)?.[1]);
-  if (!Number.isFinite(bytes)) throw new Error(`${replica.server.name}'s /metrics has no process_resident_memory_bytes`);
-  return Math.round(bytes / 1024 / 1024);
+async function memoryOf(replica: Replica): Promise<ReplicaMemory> {
+  const samples = await scrape(replica.managementUrl);
+  const mib = (name: string) => {
+    const matching = samples.filter((sample) => sample.name === name);
+    if (matching.length === 0) throw new Error(`${replica.server.name}'s /metrics has no ${name}`);
+    return Math.round((matching.reduce((sum, sample) => sum + sample.value, 0) / 1024 / 1024) * 10) / 10;
+  };
+  return { rss: mib("process_resident_memory_bytes"), heapUsed: mib("nodejs_heap_size_used_bytes"), caches: mib("cache_estimated_bytes") };
 }
 
 async function freePort(): Promise<number> {

@@ -153,7 +153,7 @@ export async function openDependencies(config: Config, logger: Logger, overrides
   );
   metrics.watch({
     poolStats: database.poolStats,
-    cachedTokenCount: tokens.cachedTokenCount,
+    cacheFootprints: () => ({ tokens: tokens.cacheFootprint(), context: cache.footprint(), ...guard.footprints() }),
     unpublishedOutboxEvents: cachedValue(config.health.figuresTtlMs, () => countUnpublishedEvents(database.prisma)),
   });
 

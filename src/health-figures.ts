@@ -110,7 +110,7 @@ export function createHealthFigures(deps: AppDeps): () => Promise<DetailedHealth
         security_incidents_24h: counts?.security_incidents ?? null,
         outbox_backlog: counts?.unpublished_events ?? null,
         context_cache_hit_rate: round(cache.hitRate(), 4),
-        token_cache_size: deps.tokens.cachedTokenCount(),
+        token_cache_size: deps.tokens.cacheFootprint().entries,
         database_connection_pool: deps.database.poolStats(),
       },
     };

@@ -81,10 +81,38 @@ describe("/metrics on the management port", () => {
     expect(value("db_pool_waiting_queries")).toBe(0);
     // Register, logins and logout wrote sessions and audit events.
     expect(value("db_statements_total")).toBeGreaterThan(5);
-    expect(value("auth_token_cache_entries")).toBeGreaterThanOrEqual(1);
     expect(value("outbox_unpublished_events")).toBeGreaterThanOrEqual(0);
     expect(value("nodejs_eventloop_lag_seconds")).toBeGreaterThanOrEqual(0);
     expect(value("process_cpu_user_seconds_total")).toBeGreaterThan(0);
+  });
+
+  it("shows what each in-process cache holds against its bound, and a new user's request adds to it", async () => {
+    const caches = ["tokens", "context", "sessions", "not_before", "memberships", "plans"];
+    const footprints = (samples: Sample[]) =>
+      Object.fromEntries(
+        caches.map((cache) => [
+          cache,
+          {
+            entries: valueOf(samples, "cache_entries", { cache }),
+            bytes: valueOf(samples, "cache_estimated_bytes", { cache }),
+            maxBytes: valueOf(samples, "cache_max_bytes", { cache }),
+          },
+        ]),
+      );
+    const before = footprints(await scrape(metricsUrl()));
+    const account = await registerAccount(server);
+    expect((await server.graphql(MeDocument, {}, { token: account.tokens.accessToken })).data?.me?.id).toBe(account.user.id);
+    const after = footprints(await scrape(metricsUrl()));
+
+    for (const cache of caches) {
+      expect(after[cache]!.maxBytes, cache).toBeGreaterThan(0);
+      expect(after[cache]!.bytes, cache).toBeLessThanOrEqual(after[cache]!.maxBytes!);
+    }
+    // The request's token was verified once and remembered, its session and membership read once and kept, its user cached.
+    for (const cache of ["tokens", "sessions", "memberships", "plans", "context"]) {
+      expect(after[cache]!.entries, cache).toBeGreaterThan(before[cache]!.entries!);
+      expect(after[cache]!.bytes, cache).toBeGreaterThan(before[cache]!.bytes!);
+    }
   });
 
   it("counts parse and validation failures under their own outcomes", async () => {

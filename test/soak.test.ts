@@ -17,6 +17,8 @@ describe.runIf(replicasCanRun)("a short soak of mixed load on two replicas", () 
     // Generous for 15 s of GC noise on a shared machine, still short of a per-request leak's growth.
     expect(result.rssSpread[0]).toBeLessThan(0.5);
     expect(result.rssSpread[1]).toBeLessThan(0.5);
+    // Each replica's /metrics tells what its caches hold, so a growing RSS can be set against them.
+    for (const window of result.windows) for (const memory of window.memoryMiB) expect(memory.caches).toBeGreaterThan(0);
     // Argon2 queues push p99 to seconds on two busy cores; a stall or a runaway queue goes far past four times the best window.
     expect(result.p99SpreadMs.max).toBeLessThan(Math.max(4 * result.p99SpreadMs.min, 2_000));
   }, 120_000);

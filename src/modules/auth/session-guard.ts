@@ -1,6 +1,7 @@
 import { LRUCache } from "lru-cache";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Cache } from "../../platform/cache/cache.js";
+import { lruFootprint, type CacheFootprint } from "../../platform/cache/footprint.js";
 import { lruBounds } from "../../platform/cache/lru-bounds.js";
 import type { Logger } from "../../platform/logger.js";
 
@@ -243,6 +244,10 @@ export function createSessionGuard(deps: SessionGuardDeps) {
     /** Call after the company's subscription was written (`at` is its new `planChangedAt`). */
     planChanged(companyId: string, tier: string, at: Date): Promise<void> {
       return publish({ type: "plan-changed", companyId, tier, since: at.getTime() });
+    },
+    /** What each of its tables holds, for /metrics. */
+    footprints(): Record<"sessions" | "not_before" | "memberships" | "plans", CacheFootprint> {
+      return { sessions: lruFootprint(sessions), not_before: lruFootprint(notBefore), memberships: lruFootprint(memberships), plans: lruFootprint(plans) };
     },
     close() {
       unsubscribe();

@@ -1,4 +1,5 @@
 import type { Logger } from "../logger.js";
+import type { CacheFootprint } from "./footprint.js";
 import { createLocalCache } from "./local-cache.js";
 import { createRedisCache } from "./redis-cache.js";
 
@@ -37,6 +38,8 @@ export interface Cache {
    * between never arrived, so state fed by them must be read again. Never runs without Redis. Returns the removal.
    */
   onCoherenceRegained(handler: CoherenceHandler): () => void;
+  /** What this process's LRU holds. */
+  footprint(): CacheFootprint;
   /** `disabled` without Redis; `unavailable` when Redis does not answer a ping in time. */
   health(): Promise<CacheHealth>;
   close(): Promise<void>;

@@ -42,6 +42,7 @@ export function createLocalCache(options: { logger: Logger; lruMaxEntries: numbe
     onCoherenceRegained() {
       return () => {};
     },
+    footprint: () => store.footprint(),
     async health() {
       return "disabled";
     },

@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import { lruFootprint, type CacheFootprint } from "./footprint.js";
 import { lruBounds } from "./lru-bounds.js";
 
 export interface LocalStoreBounds {
@@ -54,11 +55,7 @@ export class LocalStore {
     this.#lru.clear();
   }
 
-  get size(): number {
-    return this.#lru.size;
-  }
-
-  get calculatedBytes(): number {
-    return this.#lru.calculatedSize;
+  footprint(): CacheFootprint {
+    return lruFootprint(this.#lru);
   }
 }

@@ -5,6 +5,7 @@ import type { Logger } from "../logger.js";
 import type { Cache, CacheHealth, CacheLookups, CoherenceHandler, MessageHandler, Reviver } from "./cache.js";
 import { checkChannel, reservedChannelPrefix, toJson, ttlToMs } from "./cache-input.js";
 import { ChannelHandlers } from "./channel-handlers.js";
+import type { CacheFootprint } from "./footprint.js";
 import { LocalStore } from "./local-store.js";
 
 export interface RedisCacheOptions {
@@ -177,6 +178,10 @@ class RedisCache implements Cache {
   onCoherenceRegained(handler: CoherenceHandler): () => void {
     this.#regainHandlers.add(handler);
     return () => void this.#regainHandlers.delete(handler);
+  }
+
+  footprint(): CacheFootprint {
+    return this.#store.footprint();
   }
 
   async health(): Promise<CacheHealth> {

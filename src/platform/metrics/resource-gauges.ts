@@ -1,14 +1,16 @@
 import { Gauge, type Registry } from "prom-client";
+import type { CacheFootprint } from "../cache/footprint.js";
 import type { PoolStats } from "../db/database.js";
 
 export interface WatchedResources {
   poolStats(): PoolStats;
-  cachedTokenCount(): number;
+  /** Each in-process cache by a name from a closed set (`tokens`, `context`, the session guard's tables). */
+  cacheFootprints(): Record<string, CacheFootprint>;
   /** Cached by the caller: a scrape must not count the outbox table each time. */
   unpublishedOutboxEvents(): Promise<number>;
 }
 
-/** Gauges read when Prometheus scrapes: the database pool, the verified-token cache, the outbox backlog. */
+/** Gauges read when Prometheus scrapes: the database pool, the in-process caches, the outbox backlog. */
 export function registerResourceGauges(registry: Registry, resources: WatchedResources): void {
   const registers = [registry];
   new Gauge({
@@ -30,14 +32,19 @@ export function registerResourceGauges(registry: Registry, resources: WatchedRes
       this.set(resources.poolStats().waiting);
     },
   });
-  new Gauge({
-    name: "auth_token_cache_entries",
-    help: "Verified access tokens remembered by this process.",
-    registers,
-    collect() {
-      this.set(resources.cachedTokenCount());
-    },
-  });
+  const footprintGauge = (name: string, help: string, read: (footprint: CacheFootprint) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ["cache"],
+      registers,
+      collect() {
+        for (const [cache, footprint] of Object.entries(resources.cacheFootprints())) this.set({ cache }, read(footprint));
+      },
+    });
+  footprintGauge("cache_entries", "Entries held by each in-process cache.", (footprint) => footprint.entries);
+  footprintGauge("cache_estimated_bytes", "Estimated bytes held by each in-process cache, as charged against its bound.", (footprint) => footprint.estimatedBytes);
+  footprintGauge("cache_max_bytes", "The bound on each in-process cache's estimated bytes.", (footprint) => footprint.maxBytes);
   new Gauge({
     name: "outbox_unpublished_events",
     help: "Outbox rows not yet published to the event stream (absent when the database did not answer).",

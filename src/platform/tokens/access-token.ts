@@ -3,6 +3,7 @@ import { errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import { LRUCache } from "lru-cache";
 import { SubscriptionTier } from "../../generated/proto/user_management/v1/subscription_pb.js";
 import { Role } from "../../generated/proto/user_management/v1/user_context_pb.js";
+import { lruFootprint, type CacheFootprint } from "../cache/footprint.js";
 import { lruBounds } from "../cache/lru-bounds.js";
 import { BugError } from "../errors.js";
 import { AccessTokenError } from "./access-token-error.js";
@@ -72,8 +73,8 @@ export interface TokenService {
   issueAccessToken(input: AccessTokenInput): Promise<IssuedAccessToken>;
   /** Throws AccessTokenError when the token is not one this service would accept right now. */
   verifyAccessToken(token: string): Promise<VerifiedAccessToken>;
-  /** Verified tokens remembered right now. */
-  cachedTokenCount(): number;
+  /** What the cache of verified tokens holds right now. */
+  cacheFootprint(): CacheFootprint;
 }
 
 export const ACCESS_TOKEN_TYPE = "at+jwt";
@@ -166,7 +167,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       return claims;
     },
 
-    cachedTokenCount: () => verified.size,
+    cacheFootprint: () => lruFootprint(verified),
   };
 }
 

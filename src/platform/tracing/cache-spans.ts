@@ -21,6 +21,7 @@ export function traceCache(cache: Cache): Cache {
     publish: (channel, message) => cache.publish(channel, message),
     subscribe: (channel, handler) => cache.subscribe(channel, handler),
     onCoherenceRegained: (handler) => cache.onCoherenceRegained(handler),
+    footprint: () => cache.footprint(),
     health: () => cache.health(),
     close: () => cache.close(),
   };
