@@ -23,10 +23,10 @@ export interface SecurityEventRecord {
 const historyDepth = 50;
 const hourMs = 3600_000;
 
-/** The user's recent sign-in history in one round trip (a sign-in waits for it), each part on an index. */
+/** The user's recent sign-in history in one round trip (a sign-in waits for it), each part on an index; prepared, since planning it cost more than running it. */
 async function loadLoginHistory(prisma: PrismaClient, userId: string, at: Date): Promise<LoginHistory> {
   const hourAgo = new Date(at.getTime() - hourMs);
-  const [row] = await prisma.$queryRaw<{ failed: number; sessions: number; earlier: { ip: string | null; user_agent: string | null; created_at: string }[] }[]>`
+  const [row] = await prisma.$queryRaw<{ failed: number; sessions: number; earlier: { ip: string | null; user_agent: string | null; created_at: string }[] }[]>`/* prepared */
     SELECT
       (SELECT count(*)::int FROM "login_attempts" WHERE "user_id" = ${userId}::uuid AND NOT "success" AND "created_at" > ${hourAgo}) AS "failed",
       (SELECT count(*)::int FROM "sessions" WHERE "user_id" = ${userId}::uuid AND "revoked_at" IS NULL AND "idle_expires_at" > ${at} AND "absolute_expires_at" > ${at}) AS "sessions",
