@@ -1,3 +1,4 @@
+import "./platform/heap-settings.js";
 import "reflect-metadata";
 import { loadConfig } from "./config.js";
 import { closeDependencies, openDependencies } from "./deps.js";
