@@ -74,7 +74,8 @@ export function createSessionGuard(deps: SessionGuardDeps) {
   const clock = deps.clock ?? Date.now;
   const { maxEntries, maxBytes } = deps.bounds ?? sessionGuardDefaults;
   const { maxSize, charge } = lruBounds(maxEntries, maxBytes);
-  const table = { maxSize, sizeCalculation: (_state: unknown, key: string) => charge(entryOverheadBytes + key.length), ttl: stateTtlMs };
+  // ttlResolution 0: read the clock per lookup; lru-cache's default caches it behind a timer made every millisecond.
+  const table = { maxSize, sizeCalculation: (_state: unknown, key: string) => charge(entryOverheadBytes + key.length), ttl: stateTtlMs, ttlResolution: 0 };
   const sessions = new LRUCache<string, SessionState>(table);
   const notBefore = new LRUCache<string, number>(table);
   const loading = new Map<string, Promise<SessionState | null>>();

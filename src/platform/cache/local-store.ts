@@ -25,7 +25,8 @@ export class LocalStore {
 
   constructor(bounds: LocalStoreBounds) {
     const { maxSize, charge } = lruBounds(bounds.maxEntries, bounds.maxBytes);
-    this.#lru = new LRUCache({ maxSize });
+    // ttlResolution 0: read the clock per lookup; lru-cache's default caches it behind a timer made every millisecond.
+    this.#lru = new LRUCache({ maxSize, ttlResolution: 0 });
     this.#charge = charge;
   }
 
