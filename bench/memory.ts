@@ -6,7 +6,7 @@ import { migrateDatabase } from "../src/platform/db/database.js";
 import { permissionsOf } from "../src/permissions/roles.js";
 import { createKeyRing, createTokenService, generateSigningKey } from "../src/platform/tokens/index.js";
 import { configuredKeyStore } from "../src/platform/tokens/key-store.js";
-import { scrape } from "../test/support/metrics.js";
+import { scrape, valueOf } from "../test/support/metrics.js";
 import { createBenchDatabase } from "./scratch-database.js";
 import { startServerProcess, type ServerProcess } from "./server-process.js";
 import { makeTempDir } from "./temp-dir.js";
@@ -173,12 +173,12 @@ async function readMemory(server: ServerProcess, snapshotDir?: string): Promise<
   const status = await readFile(`/proc/${server.pid}/status`, "utf8");
   const rssKb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]);
   const samples = await scrape(server.managementUrl);
-  const heapUsed = samples.find((sample) => sample.name === "nodejs_heap_size_used_bytes")?.value ?? Number.NaN;
+  const heapUsed = valueOf(samples, "nodejs_heap_size_used_bytes") ?? Number.NaN;
   const cachesMb = Object.fromEntries(samples.filter((sample) => sample.name === "cache_estimated_bytes").map((sample) => [sample.labels.cache!, round(sample.value / 1024 / 1024)]));
   const reading = { rssMb: round(rssKb / 1024), heapUsedMb: round(heapUsed / 1024 / 1024), cachesMb };
   if (!snapshotDir) return reading;
   await collectGarbage(server, snapshotDir);
-  const live = (await scrape(server.managementUrl)).find((sample) => sample.name === "nodejs_heap_size_used_bytes")?.value ?? Number.NaN;
+  const live = valueOf(await scrape(server.managementUrl), "nodejs_heap_size_used_bytes") ?? Number.NaN;
   return { ...reading, liveHeapMb: round(live / 1024 / 1024) };
 }
 

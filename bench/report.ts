@@ -14,7 +14,7 @@ export function printReport(results: BenchResults): void {
   printTable(
     `1. Request path, ours beside a bare Apollo subgraph: CPU µs/request least of ${plan.rounds} rounds each; req/s median of ${plan.pairs} interleaved ${plan.pairSeconds} s pairs at ${plan.saturationConnections} connections; latency median of ${plan.fixedRateWindows} ${plan.fixedRateSeconds} s windows`,
     [
-      ["shape", "CPU µs ours", "bare", "bare÷ours", "req/s ours", "bare", "ratio", "fixed req/s", "p50 ours", "bare", "p99 ours", "bare", "p99 ratio", "redis/req", "sql/req", "failed"],
+      ["shape", "CPU µs ours", "bare", "bare÷ours", "req/s ours", "bare", "ratio", "fixed req/s", "p50 ours", "bare", "p99 ours", "bare", "p99 ratio", "redis/req", "sql/req", "major GC/10k", "failed"],
       ...requestPath.shapes.map((shape) => [
         shape.name,
         `${shape.cpuMicrosPerRequest.ours}`,
@@ -31,6 +31,7 @@ export function printReport(results: BenchResults): void {
         `${shape.fixedRate.p99Ratio}`,
         `${shape.perRequest.redisCommands}`,
         `${shape.perRequest.sqlStatements}`,
+        `${shape.majorCollectionsPer10k}`,
         `${shape.failedResponses}`,
       ]),
     ],

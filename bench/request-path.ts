@@ -3,7 +3,7 @@ import { type GraphQLLoad, runLoad } from "./http-load.js";
 import { processCpuNanos } from "./process-cpu.js";
 import type { RequestShape } from "./request-shapes.js";
 import type { ServerProcess } from "./server-process.js";
-import { redisCommandsExecuted, sqlStatementsSent } from "./service-counters.js";
+import { redisCommandsExecuted, serverCounters } from "./service-counters.js";
 
 export interface RequestPathPlan {
   /** CPU rounds per side; each side's least is its cost, since a busy neighbour only ever adds. */
@@ -31,6 +31,8 @@ export interface ShapeResult {
   throughput: { ours: number; bare: number; ratio: number; pairRatios: number[] };
   fixedRate: { requestsPerSecond: number; ours: LatencyFigures; bare: LatencyFigures; p99Ratio: number };
   perRequest: { redisCommands: number; sqlStatements: number };
+  /** Ours' mark-compact collections per 10,000 requests over the CPU rounds: objects that should die young reaching the old generation show here. */
+  majorCollectionsPer10k: number;
   failedResponses: number;
 }
 
@@ -56,7 +58,7 @@ export async function measureShape(shape: RequestShape, servers: Servers, plan: 
   for (const side of sides) await run(side.load, { connections: plan.roundConnections, durationSeconds: 1, amount: shape.requestsPerRound });
 
   const cpu: [number[], number[]] = [[], []];
-  const counted = { requests: 0, redisCommands: 0, sqlStatements: 0 };
+  const counted = { requests: 0, redisCommands: 0, sqlStatements: 0, majorCollections: 0 };
   for (let round = 0; round < plan.rounds; round++) {
     for (const index of round % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const)) {
       const { load, server } = sides[index]!;
@@ -70,6 +72,7 @@ export async function measureShape(shape: RequestShape, servers: Servers, plan: 
         counted.requests += result.correctResponses;
         counted.redisCommands += countersAfter.redisCommands - countersBefore.redisCommands;
         counted.sqlStatements += countersAfter.sqlStatements - countersBefore.sqlStatements;
+        counted.majorCollections += countersAfter.majorCollections - countersBefore.majorCollections;
       }
     }
   }
@@ -106,16 +109,17 @@ export async function measureShape(shape: RequestShape, servers: Servers, plan: 
       redisCommands: round3(counted.redisCommands / Math.max(1, counted.requests)),
       sqlStatements: round3(counted.sqlStatements / Math.max(1, counted.requests)),
     },
+    majorCollectionsPer10k: round1((counted.majorCollections * 10_000) / Math.max(1, counted.requests)),
     failedResponses,
   };
 }
 
 async function countersOf(servers: Servers) {
-  const [redisCommands, sqlStatements] = await Promise.all([
+  const [redisCommands, { sqlStatements, majorCollections }] = await Promise.all([
     servers.redis ? redisCommandsExecuted(servers.redis) : 0,
-    sqlStatementsSent(servers.ours.managementUrl),
+    serverCounters(servers.ours.managementUrl),
   ]);
-  return { redisCommands, sqlStatements };
+  return { redisCommands, sqlStatements, majorCollections };
 }
 
 function medianLatency(windows: LatencyFigures[]): LatencyFigures {

@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { scrape, valueOf } from "../test/support/metrics.js";
 
 /** Commands a Redis server has executed since it started, the `INFO` calls that read the figure excluded. */
 export async function redisCommandsExecuted(redis: Redis): Promise<number> {
@@ -10,10 +11,10 @@ export async function redisCommandsExecuted(redis: Redis): Promise<number> {
   return total;
 }
 
-/** SQL statements the server has sent to its database (its `db_statements_total` counter). */
-export async function sqlStatementsSent(managementUrl: string): Promise<number> {
-  const text = await (await fetch(`${managementUrl}/metrics`)).text();
-  const match = /^db_statements_total (\d+(?:\.\d+)?)$/m.exec(text);
-  if (!match) throw new Error("the server's /metrics has no db_statements_total");
-  return Number(match[1]);
+/** From the server's own /metrics: SQL statements sent (`db_statements_total`) and major collections run (prom-client's GC histogram). */
+export async function serverCounters(managementUrl: string): Promise<{ sqlStatements: number; majorCollections: number }> {
+  const samples = await scrape(managementUrl);
+  const sqlStatements = valueOf(samples, "db_statements_total");
+  if (sqlStatements === undefined) throw new Error("the server's /metrics has no db_statements_total");
+  return { sqlStatements, majorCollections: valueOf(samples, "nodejs_gc_duration_seconds_count", { kind: "major" }) ?? 0 };
 }
