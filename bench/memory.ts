@@ -1,13 +1,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import pg from "pg";
 import { migrateDatabase } from "../src/platform/db/database.js";
-import { permissionsOf } from "../src/permissions/roles.js";
-import { createKeyRing, createTokenService, generateSigningKey } from "../src/platform/tokens/index.js";
-import { configuredKeyStore } from "../src/platform/tokens/key-store.js";
 import { scrape, valueOf } from "../test/support/metrics.js";
 import { createBenchDatabase } from "./scratch-database.js";
+import { benchSigningKeys, passUsersThrough, seedUsers } from "./seeded-users.js";
 import { startServerProcess, type ServerProcess } from "./server-process.js";
 import { makeTempDir } from "./temp-dir.js";
 
@@ -49,8 +46,6 @@ export interface MemoryResult {
   loadSeconds: number;
 }
 
-const meQuery = JSON.stringify({ query: "{ me { id fullName } }" });
-
 /**
  * Resident memory and heap of a real server at idle, and after `users` distinct users' contexts and
  * sessions have passed through its caches: one `me` per user with a token of their own session, which
@@ -59,8 +54,7 @@ const meQuery = JSON.stringify({ query: "{ me { id fullName } }" });
 export async function measureMemory(options: MemoryOptions): Promise<MemoryResult> {
   const { databaseUrl, redisUrl, users = 100_000, connections = 32, settleMs = 5_000, entry = "src/main.ts", nodeEnv = {} } = options;
   const database = await createPrivateDatabase(databaseUrl);
-  const signingKey = await generateSigningKey(Date.now() - 60_000);
-  const signingKeys = JSON.stringify([{ kid: signingKey.kid, ...signingKey.jwk }]);
+  const { signingKeys, mintAccessToken } = await benchSigningKeys();
 
   const seedStarted = performance.now();
   const seeded = await seedUsers(database.url, users);
@@ -88,76 +82,14 @@ export async function measureMemory(options: MemoryOptions): Promise<MemoryResul
     await sleep(settleMs);
     const idle = await readMemory(server);
 
-    const ring = await createKeyRing({ store: configuredKeyStore(signingKeys), accessTokenTtlSeconds: 3600 });
-    const tokens = createTokenService({ keys: ring, issuer: "urn:trading-platform:user-management", audience: "urn:trading-platform", accessTokenTtlSeconds: 3600 });
     const loadStarted = performance.now();
-    let next = 0;
-    const worker = async () => {
-      while (next < seeded.length) {
-        const user = seeded[next++]!;
-        const { token } = await tokens.issueAccessToken({ ...user, role: "OWNER", permissions: permissionsOf("OWNER"), tier: "FREE" });
-        const response = await fetch(`${server.url}/graphql`, {
-          method: "POST",
-          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-          body: meQuery,
-        });
-        const text = await response.text();
-        if (!text.includes(user.userId)) throw new Error(`me for a seeded user failed (${response.status}): ${text.slice(0, 300)}`);
-      }
-    };
-    await Promise.all(Array.from({ length: connections }, worker));
+    await passUsersThrough([server.url], seeded, mintAccessToken, connections);
     const loadSeconds = (performance.now() - loadStarted) / 1000;
     await sleep(settleMs);
     const afterUsers = await readMemory(server, snapshotDir);
     return { entry, nodeEnv, users, idle, afterUsers, requestsPerSecond: Math.round(users / loadSeconds), seedSeconds: round(seedSeconds), loadSeconds: round(loadSeconds) };
   } finally {
     await server.stop();
-  }
-}
-
-interface SeededUser {
-  userId: string;
-  companyId: string;
-  sessionId: string;
-}
-
-/** Users, their INDIVIDUAL companies (OWNER, FREE) and one live session each, in a few set-based statements. */
-async function seedUsers(url: string, count: number): Promise<SeededUser[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query("BEGIN");
-    await client.query(
-      `CREATE TEMP TABLE seed ON COMMIT DROP AS
-         SELECT n, gen_random_uuid() AS user_id, gen_random_uuid() AS company_id, gen_random_uuid() AS session_id
-         FROM generate_series(1, $1::int) AS n`,
-      [count],
-    );
-    await client.query(
-      `INSERT INTO users (id, email, full_name, status, verification_status, updated_at)
-         SELECT user_id, 'memory-' || n || '@bench.example', 'Bench User ' || n, 'ACTIVE', 'VERIFIED', now() FROM seed`,
-    );
-    await client.query(
-      `INSERT INTO companies (id, name, slug, type, updated_at) SELECT company_id, 'Bench ' || n, 'bench-' || n, 'INDIVIDUAL', now() FROM seed`,
-    );
-    await client.query(
-      `INSERT INTO memberships (id, user_id, company_id, role, updated_at) SELECT gen_random_uuid(), user_id, company_id, 'OWNER', now() FROM seed`,
-    );
-    await client.query(
-      `INSERT INTO subscriptions (id, company_id, tier, current_period_start, current_period_end, updated_at)
-         SELECT gen_random_uuid(), company_id, 'FREE', now(), now() + interval '30 days', now() FROM seed`,
-    );
-    await client.query(
-      `INSERT INTO sessions (id, user_id, active_company_id, idle_expires_at, absolute_expires_at)
-         SELECT session_id, user_id, company_id, now() + interval '1 day', now() + interval '1 day' FROM seed`,
-    );
-    const { rows } = await client.query<{ user_id: string; company_id: string; session_id: string }>(
-      "SELECT user_id, company_id, session_id FROM seed ORDER BY n",
-    );
-    await client.query("COMMIT");
-    return rows.map((row) => ({ userId: row.user_id, companyId: row.company_id, sessionId: row.session_id }));
-  } finally {
-    await client.end();
   }
 }
 

@@ -5,6 +5,9 @@ import { runSoak } from "./soak.js";
 
 const durationSeconds = Number(process.env.SOAK_SECONDS ?? 600);
 if (!Number.isInteger(durationSeconds) || durationSeconds < 10) throw new Error("SOAK_SECONDS must be a whole number of seconds, at least 10");
+// Enough distinct users to bring every cache to its bound before the first window (the session guard's tables hold about 45,000 at 16 MB).
+const prefillUsers = Number(process.env.SOAK_PREFILL_USERS ?? 50_000);
+if (!Number.isInteger(prefillUsers) || prefillUsers < 0) throw new Error("SOAK_PREFILL_USERS must be a whole number of users");
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => void cleanUp().finally(() => process.exit(130)));
@@ -14,8 +17,9 @@ try {
   console.log("[soak] compiling the server (production runs compiled JavaScript)");
   const { ours } = await compileServers();
   const nodeEnv = productionNodeEnv();
-  console.log(`[soak] ${durationSeconds} s of mixed load on two replicas, ${describeNodeEnv(nodeEnv)}`);
-  const result = await runSoak({ durationSeconds, windowSeconds: Math.min(30, Math.max(5, Math.floor(durationSeconds / 10))), concurrency: 16, entry: ours, serverEnv: nodeEnv });
+  console.log(`[soak] ${prefillUsers} users through both replicas' caches first, then ${durationSeconds} s of mixed load on them, ${describeNodeEnv(nodeEnv)}`);
+  const result = await runSoak({ durationSeconds, windowSeconds: Math.min(30, Math.max(5, Math.floor(durationSeconds / 10))), concurrency: 16, entry: ours, serverEnv: nodeEnv, prefillUsers });
+  console.log(`[soak] caches filled by ${result.prefilledUsers} users in ${result.prefillSeconds} s`);
   for (const window of result.windows) {
     const [a, b] = window.memoryMiB;
     console.log(

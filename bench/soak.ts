@@ -6,6 +6,7 @@ import { scrape } from "../test/support/metrics.js";
 import { isFullMembersPage, membersQuery, seedMembersCompany } from "./members-page.js";
 import { accessTokenOf, loginMutation, meQuery, postGraphQL, registerMutation, type GraphQLBody } from "./operations.js";
 import { createBenchDatabase, realServices } from "./scratch-database.js";
+import { benchSigningKeys, passUsersThrough, seedUsers } from "./seeded-users.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
 import { makeTempDir } from "./temp-dir.js";
 
@@ -18,6 +19,8 @@ export interface SoakOptions {
   entry?: string;
   /** Environment the replicas start with besides the soak's own, such as production's Node.js settings (`productionNodeEnv()`). */
   serverEnv?: Record<string, string>;
+  /** Distinct users passed through each replica before the measured windows, so its caches start at their bounds (0: start empty). */
+  prefillUsers?: number;
 }
 
 /** A replica's memory at a window's end, MiB, from its /metrics. */
@@ -44,6 +47,8 @@ export interface SoakResult {
   /** The first error messages, at most five. */
   errorSamples: string[];
   windows: SoakWindow[];
+  prefilledUsers: number;
+  prefillSeconds: number;
   /** (max - min) / min of each replica's RSS over the windows after the first. */
   rssSpread: [number, number];
   /** The same of RSS less the caches' estimated bytes: what the caches filling toward their bounds does not explain. */
@@ -83,11 +88,14 @@ const joinMutation = `mutation Join($input: RegisterInput!) {
 const removeMutation = `mutation Remove($userId: ID!, $companyId: ID!) { removeMember(userId: $userId, companyId: $companyId) { ok userErrors { code message } } }`;
 
 /** Two replicas on one scratch database and Redis, a mixed load against both for `durationSeconds`, sampled per window. */
-export async function runSoak({ durationSeconds, windowSeconds, concurrency, entry = "src/main.ts", serverEnv = {} }: SoakOptions): Promise<SoakResult> {
+export async function runSoak({ durationSeconds, windowSeconds, concurrency, entry = "src/main.ts", serverEnv = {}, prefillUsers = 0 }: SoakOptions): Promise<SoakResult> {
   const { databaseUrl, redisUrl } = realServices();
+  const { signingKeys, mintAccessToken } = await benchSigningKeys();
+  const database = await createBenchDatabase(databaseUrl);
   const env = {
     ...serverEnv,
-    DATABASE_URL: await createBenchDatabase(databaseUrl),
+    DATABASE_URL: database,
+    JWT_SIGNING_KEYS: signingKeys,
     REDIS_URL: redisUrl,
     REDIS_NAMESPACE: `um-soak-${randomBytes(4).toString("hex")}`,
     SECRET_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
@@ -98,6 +106,12 @@ export async function runSoak({ durationSeconds, windowSeconds, concurrency, ent
   const replicas = [await startReplica("replica A", entry, env), await startReplica("replica B", entry, env)];
   try {
     const fixture = await seed(replicas[0]!.server.url, concurrency);
+    const prefillStarted = performance.now();
+    if (prefillUsers > 0) {
+      const users = await seedUsers(database, prefillUsers);
+      await passUsersThrough(replicas.map((replica) => replica.server.url), users, mintAccessToken);
+    }
+    const prefillSeconds = Math.round((performance.now() - prefillStarted) / 100) / 10;
     const errorSamples: string[] = [];
     let errors = 0;
     let requests = 0;
@@ -149,6 +163,8 @@ export async function runSoak({ durationSeconds, windowSeconds, concurrency, ent
       errors,
       errorSamples,
       windows,
+      prefilledUsers: prefillUsers,
+      prefillSeconds,
       rssSpread: [0, 1].map((replica) => spread(afterWarmUp.map((w) => w.memoryMiB[replica]!.rss))) as [number, number],
       rssBesideCachesSpread: [0, 1].map((replica) => spread(afterWarmUp.map((w) => w.memoryMiB[replica]!.rss - w.memoryMiB[replica]!.caches))) as [number, number],
       p99SpreadMs: { min: Math.min(...p99s), max: Math.max(...p99s) },

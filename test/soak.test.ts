@@ -8,7 +8,8 @@ describe.runIf(replicasCanRun)("a short soak of mixed load on two replicas", () 
 
   it("answers every request, keeps memory flat and p99 steady", async () => {
     // A seat per worker above the fifty members, two to spare: invitees who stayed would use them up within seconds.
-    const result = await runSoak({ durationSeconds: 15, windowSeconds: 5, concurrency: 8, serverEnv: { BILLING_ENTERPRISE_SEATS: "60" } });
+    // A few hundred users through the caches first (each must get its own `me`), as `npm run soak` fills them to their bounds.
+    const result = await runSoak({ durationSeconds: 15, windowSeconds: 5, concurrency: 8, serverEnv: { BILLING_ENTERPRISE_SEATS: "60" }, prefillUsers: 300 });
 
     expect(result.errorSamples).toEqual([]);
     expect(result.errors).toBe(0);
