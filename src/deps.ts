@@ -42,6 +42,7 @@ import {
   type KeyRing,
   type KeyStore,
   type TokenService,
+  type VerifiedAccessToken,
 } from "./platform/tokens/index.js";
 
 /** The long-lived parts of the process, opened once at start and closed at shutdown. */
@@ -64,8 +65,11 @@ export interface AppDeps {
   /** What the services need (sessions, sign-in, companies), as one object. */
   services: ServiceDeps;
   jwks(): Jwks;
-  /** The principal of a request's Authorization header; null without one, UNAUTHENTICATED for a bad one. */
-  authenticate(authorization: string | undefined): Promise<Principal | null>;
+  /**
+   * The principal of a request's Authorization header; null without one, UNAUTHENTICATED for a bad one.
+   * A value (or a thrown error) when it is decided without I/O, a promise otherwise.
+   */
+  authenticate(authorization: string | undefined): Principal | null | Promise<Principal | null>;
   /** Stops following changes of the key set. */
   stopKeyReloads(): void;
   /** Publishes outbox rows to the Redis Stream (or, without Redis, watches their backlog). */
@@ -127,21 +131,45 @@ export async function openDependencies(config: Config, logger: Logger, overrides
     throw unauthenticatedRequest(message);
   }
 
-  async function authenticate(authorization: string | undefined): Promise<Principal | null> {
-    if (authorization === undefined) return null;
-    const started = performance.now();
-    const token = bearerToken(authorization);
-    if (!token) refuse("malformed_header", started, "Authorization header must be 'Bearer <token>'");
+  function refuseRejected(error: unknown, started: number): never {
+    if (error instanceof AccessTokenError) refuse(error.reason, started, error.message);
+    throw error;
+  }
+
+  function admit(verified: VerifiedAccessToken, active: boolean, started: number): Principal {
+    if (!active) refuse("session_ended", started, "The session has ended; sign in again");
+    metrics.auth.recordTokenCheck("valid", performance.now() - started);
+    return principalFromClaims(verified);
+  }
+
+  function knownToken(token: string, started: number): VerifiedAccessToken | undefined {
+    try {
+      return tokens.knownAccessToken(token);
+    } catch (error) {
+      refuseRejected(error, started);
+    }
+  }
+
+  async function authenticateNewToken(token: string, started: number): Promise<Principal> {
     let verified;
     try {
       verified = await tokens.verifyAccessToken(token);
     } catch (error) {
-      if (error instanceof AccessTokenError) refuse(error.reason, started, error.message);
-      throw error;
+      refuseRejected(error, started);
     }
-    if (!(await guard.isActive(verified))) refuse("session_ended", started, "The session has ended; sign in again");
-    metrics.auth.recordTokenCheck("valid", performance.now() - started);
-    return principalFromClaims(verified);
+    return admit(verified, await guard.isActive(verified), started);
+  }
+
+  // Answers synchronously, without a promise, for a token verified before whose session the guard knows: nearly every request.
+  function authenticate(authorization: string | undefined): Principal | null | Promise<Principal | null> {
+    if (authorization === undefined) return null;
+    const started = performance.now();
+    const token = bearerToken(authorization);
+    if (!token) refuse("malformed_header", started, "Authorization header must be 'Bearer <token>'");
+    const known = knownToken(token, started);
+    if (!known) return authenticateNewToken(token, started);
+    const active = guard.isActive(known);
+    return typeof active === "boolean" ? admit(known, active, started) : active.then((isActive) => admit(known, isActive, started));
   }
 
   // Started last: nothing after it can fail and leave it running.

@@ -277,6 +277,21 @@ describe("verified-token cache", () => {
     expect(counter.lookups).toBe(1);
   });
 
+  it("knows a token verified before without a promise, and nothing of one it has not verified", async () => {
+    const { token } = await service.issueAccessToken(alice);
+    expect(service.knownAccessToken(token)).toBeUndefined();
+    const verified = await service.verifyAccessToken(token);
+    expect(service.knownAccessToken(token)).toBe(verified);
+    expect(service.knownAccessToken(`${token}x`)).toBeUndefined();
+  });
+
+  it("refuses a known token once it has expired, synchronously as asynchronously", async () => {
+    const { token, expiresAt } = await service.issueAccessToken(alice);
+    await service.verifyAccessToken(token);
+    now = (expiresAt + 60) * 1000;
+    expect(() => service.knownAccessToken(token)).toThrow(expect.objectContaining({ reason: "expired" }));
+  });
+
   it("still refuses a cached token once it has expired", async () => {
     const { token, expiresAt } = await service.issueAccessToken(alice);
     await service.verifyAccessToken(token);

@@ -56,13 +56,22 @@ export async function restRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
 
   app.get("/user/profile", async (request, reply) => {
     try {
-      const principal = await deps.authenticate(request.headers.authorization).catch(() => null);
+      const principal = await principalOrNull(deps, request.headers.authorization);
       if (!principal) throw new DomainError(ErrorCode.UNAUTHENTICATED, "Send Authorization: Bearer <access token>");
       return send(request, reply, 200, UserProfileSchema, await profileOf(deps.services, principal), undefined);
     } catch (error) {
       return sendFailure(request, reply, restFailureOf(error));
     }
   });
+}
+
+/** The caller's principal, or null when the header is missing or refused: REST answers both with one UNAUTHENTICATED. */
+async function principalOrNull(deps: AppDeps, authorization: string | undefined) {
+  try {
+    return await deps.authenticate(authorization);
+  } catch {
+    return null;
+  }
 }
 
 function send<Desc extends DescMessage>(

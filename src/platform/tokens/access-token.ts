@@ -73,6 +73,11 @@ export interface TokenService {
   issueAccessToken(input: AccessTokenInput): Promise<IssuedAccessToken>;
   /** Throws AccessTokenError when the token is not one this service would accept right now. */
   verifyAccessToken(token: string): Promise<VerifiedAccessToken>;
+  /**
+   * The claims of a token verified before and still acceptable, without I/O or a promise; undefined when it
+   * was not verified here before (then `verifyAccessToken` decides). Throws AccessTokenError as it does.
+   */
+  knownAccessToken(token: string): VerifiedAccessToken | undefined;
   /** What the cache of verified tokens holds right now. */
   cacheFootprint(): CacheFootprint;
 }
@@ -92,6 +97,21 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     if (!key) throw new AccessTokenError("unknown_kid");
     return key;
   };
+
+  function knownAccessToken(token: string): VerifiedAccessToken | undefined {
+    const cached = verified.get(token);
+    if (!cached) return undefined;
+    if (unixSeconds(clock) >= cached.expiresAt + clockToleranceSeconds) {
+      verified.delete(token);
+      throw new AccessTokenError("expired");
+    }
+    // A withdrawn or dropped key ends its tokens at once, cached or not; a map lookup, no I/O.
+    if (!keys.accepts(cached.keyId)) {
+      verified.delete(token);
+      throw new AccessTokenError("unknown_kid");
+    }
+    return cached;
+  }
 
   return {
     async issueAccessToken(input) {
@@ -131,23 +151,14 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       return { token, tokenId, expiresAt, expiresIn: accessTokenTtlSeconds };
     },
 
+    knownAccessToken,
+
     async verifyAccessToken(token) {
       if (typeof token !== "string" || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
         throw new AccessTokenError("malformed");
       }
-      const cached = verified.get(token);
-      if (cached) {
-        if (unixSeconds(clock) >= cached.expiresAt + clockToleranceSeconds) {
-          verified.delete(token);
-          throw new AccessTokenError("expired");
-        }
-        // A withdrawn or dropped key ends its tokens at once, cached or not; a map lookup, no I/O.
-        if (!keys.accepts(cached.keyId)) {
-          verified.delete(token);
-          throw new AccessTokenError("unknown_kid");
-        }
-        return cached;
-      }
+      const known = knownAccessToken(token);
+      if (known) return known;
       let result: Awaited<ReturnType<typeof jwtVerify>>;
       try {
         result = await jwtVerify(token, keyFor, {
