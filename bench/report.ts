@@ -12,14 +12,15 @@ export function printReport(results: BenchResults): void {
 
   const { plan } = requestPath;
   printTable(
-    `1. Request path, ours beside a bare Apollo subgraph: CPU µs/request least of ${plan.rounds} rounds each; req/s median of ${plan.pairs} interleaved ${plan.pairSeconds} s pairs at ${plan.saturationConnections} connections; latency median of ${plan.fixedRateWindows} ${plan.fixedRateSeconds} s windows`,
+    `1. Request path, ours beside a bare Apollo subgraph: CPU µs/request least of ${plan.rounds} rounds each, and bare÷ours within each round (median, quartiles); req/s median of ${plan.pairs} interleaved ${plan.pairSeconds} s pairs at ${plan.saturationConnections} connections; latency median of ${plan.fixedRateWindows} ${plan.fixedRateSeconds} s windows`,
     [
-      ["shape", "CPU µs ours", "bare", "bare÷ours", "req/s ours", "bare", "ratio", "fixed req/s", "p50 ours", "bare", "p99 ours", "bare", "p99 ratio", "redis/req", "sql/req", "major GC/10k", "failed"],
+      ["shape", "CPU µs ours", "bare", "bare÷ours", "paired (IQR)", "req/s ours", "bare", "ratio", "fixed req/s", "p50 ours", "bare", "p99 ours", "bare", "p99 ratio", "redis/req", "sql/req", "major GC/10k", "failed"],
       ...requestPath.shapes.map((shape) => [
         shape.name,
         `${shape.cpuMicrosPerRequest.ours}`,
         `${shape.cpuMicrosPerRequest.bare}`,
         `${shape.cpuEfficiency}`,
+        `${shape.cpuEfficiencyPaired.median} (${shape.cpuEfficiencyPaired.lowerQuartile}–${shape.cpuEfficiencyPaired.upperQuartile})`,
         `${shape.throughput.ours}`,
         `${shape.throughput.bare}`,
         `${shape.throughput.ratio}`,

@@ -28,6 +28,11 @@ export interface ShapeResult {
   cpuMicrosPerRequest: { ours: number; bare: number; oursMedian: number; bareMedian: number };
   /** Bare's least CPU per request ÷ ours: 1 is as cheap as a server that does nothing. */
   cpuEfficiency: number;
+  /**
+   * Bare ÷ ours within each round (the two sides measured back to back, so under the same neighbours):
+   * the median and the quartiles, which show how finely this run can tell two builds apart.
+   */
+  cpuEfficiencyPaired: { median: number; lowerQuartile: number; upperQuartile: number };
   throughput: { ours: number; bare: number; ratio: number; pairRatios: number[] };
   fixedRate: { requestsPerSecond: number; ours: LatencyFigures; bare: LatencyFigures; p99Ratio: number };
   perRequest: { redisCommands: number; sqlStatements: number };
@@ -103,6 +108,7 @@ export async function measureShape(shape: RequestShape, servers: Servers, plan: 
     name: shape.name,
     cpuMicrosPerRequest: { ours: round1(oursCpu), bare: round1(bareCpu), oursMedian: round1(median(cpu[0])), bareMedian: round1(median(cpu[1])) },
     cpuEfficiency: round3(bareCpu / oursCpu),
+    cpuEfficiencyPaired: quartilesOf(cpu[0].map((ours, index) => cpu[1][index]! / ours)),
     throughput: { ours: median(saturation[0]), bare: median(saturation[1]), ratio: round3(median(pairRatios)), pairRatios },
     fixedRate: { requestsPerSecond, ours: oursLatency, bare: bareLatency, p99Ratio: round3(oursLatency.p99Ms / Math.max(0.001, bareLatency.p99Ms)) },
     perRequest: {
@@ -130,6 +136,13 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** The median and quartiles (nearest rank), rounded to three places. */
+function quartilesOf(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (fraction: number) => round3(sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!);
+  return { median: round3(median(values)), lowerQuartile: at(0.25), upperQuartile: at(0.75) };
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;

@@ -12,9 +12,9 @@ import type { RefreshResult } from "./refresh.js";
 import type { RequestPathPlan, ShapeResult } from "./request-path.js";
 import type { TokenVerificationResult } from "./token-verification.js";
 
-/** `me { id email fullName }`: bare's CPU per request ÷ ours, and ours' p99 at a fixed 1,000 req/s ÷ bare's. */
 /** Resident memory of the compiled server at idle and after the users passed through, in MB. */
 export const memoryTargets = { idleRssMb: 150, afterUsersRssMb: 300 };
+/** `me { id email fullName }`: bare's CPU per request ÷ ours, and ours' p99 at a fixed 1,000 req/s ÷ bare's. */
 export const requestPathTargets = { cpuEfficiency: 0.8, p99OverBareAtFixedRate: 1.5 };
 /** Logins/s over argon2id verifies/s with as many in flight, and `me` p99 during a login burst over idle. */
 export const loginTargets = { loginsPerBudgetVerify: 0.75, meP99DuringLoginsOverIdle: 2, riskCheckP99Ms: 2 };

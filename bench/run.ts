@@ -108,7 +108,7 @@ async function measureAuthenticateOrNote(notes: string[]): Promise<AuthenticateR
 }
 
 const requestPathPlan: RequestPathPlan = {
-  rounds: 12,
+  rounds: 16,
   roundConnections: 10,
   pairs: 5,
   pairSeconds: 3,
