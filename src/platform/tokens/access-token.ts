@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import { errors, type JWTPayload, jwtVerify } from "jose";
 import { LRUCache } from "lru-cache";
 import { SubscriptionTier } from "../../generated/proto/user_management/v1/subscription_pb.js";
 import { Role } from "../../generated/proto/user_management/v1/user_context_pb.js";
@@ -8,6 +8,7 @@ import { lruBounds } from "../cache/lru-bounds.js";
 import { BugError } from "../errors.js";
 import { AccessTokenError } from "./access-token-error.js";
 import { type Clock, systemClock, unixSeconds } from "./clock.js";
+import { signCompactJws } from "./compact-jws.js";
 import type { KeyRing } from "./key-ring.js";
 import { decodePbClaims, encodePbClaims } from "./pb-claims.js";
 
@@ -139,15 +140,11 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       const { kid, privateKey } = keys.signingKey();
       const authTime = input.authTime ?? issuedAt;
       const amr = [...(input.amr ?? [])];
-      const token = await new SignJWT({ company: input.companyId, sid: input.sessionId, pb_claims: pbClaims, auth_time: authTime, amr })
-        .setProtectedHeader({ alg: "EdDSA", kid, typ: ACCESS_TOKEN_TYPE })
-        .setSubject(input.userId)
-        .setIssuer(issuer)
-        .setAudience(audience)
-        .setIssuedAt(issuedAt)
-        .setExpirationTime(expiresAt)
-        .setJti(tokenId)
-        .sign(privateKey);
+      const token = signCompactJws(
+        { alg: "EdDSA", kid, typ: ACCESS_TOKEN_TYPE },
+        { iss: issuer, aud: audience, sub: input.userId, company: input.companyId, sid: input.sessionId, pb_claims: pbClaims, auth_time: authTime, amr, jti: tokenId, iat: issuedAt, exp: expiresAt },
+        privateKey,
+      );
       return { token, tokenId, expiresAt, expiresIn: accessTokenTtlSeconds };
     },
 
