@@ -285,7 +285,7 @@ describe("verified-token cache", () => {
     expect(service.knownAccessToken(`${token}x`)).toBeUndefined();
   });
 
-  it("refuses a known token once it has expired, synchronously as asynchronously", async () => {
+  it("refuses a known token once it has expired, synchronously too", async () => {
     const { token, expiresAt } = await service.issueAccessToken(alice);
     await service.verifyAccessToken(token);
     now = (expiresAt + 60) * 1000;

@@ -1,3 +1,4 @@
+import type { KeyObject } from "node:crypto";
 import type { CryptoKey } from "jose";
 import type { Logger } from "../logger.js";
 import { type Clock, systemClock } from "./clock.js";
@@ -11,7 +12,7 @@ import { importSigningKey, type PublicSigningJwk, type SigningKey } from "./sign
  */
 export interface KeyRing {
   /** The key new tokens are signed with. */
-  signingKey(): { kid: string; privateKey: CryptoKey };
+  signingKey(): { kid: string; privateKey: KeyObject };
   /** The public key for `kid` while it is accepted, else undefined. Never does I/O. */
   verificationKey(kid: string): CryptoKey | undefined;
   /** Whether tokens of `kid` are still accepted. Never does I/O. */

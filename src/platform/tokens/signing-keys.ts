@@ -27,7 +27,7 @@ export interface SigningKey {
   kid: string;
   publicJwk: PublicSigningJwk;
   publicKey: CryptoKey;
-  privateKey?: CryptoKey;
+  privateKey?: KeyObject;
   activatesAt?: number;
 }
 
@@ -104,7 +104,8 @@ export async function importSigningKey(stored: StoredSigningKey): Promise<Signin
   const publicJwk: PublicSigningJwk = { kty: "OKP", crv: "Ed25519", x: jwk.x, kid, alg: "EdDSA", use: "sig" };
   try {
     const publicKey = (await importJWK({ kty: "OKP", crv: "Ed25519", x: jwk.x }, "EdDSA")) as CryptoKey;
-    const privateKey = jwk.d === undefined ? undefined : ((await importJWK({ ...jwk }, "EdDSA")) as CryptoKey);
+    // A KeyObject: signing goes through node:crypto (compact-jws.ts), verification through jose with the CryptoKey.
+    const privateKey = jwk.d === undefined ? undefined : createPrivateKey({ key: { ...jwk }, format: "jwk" });
     return { kid, publicJwk, publicKey, privateKey, activatesAt: privateKey ? stored.activatesAt : undefined };
   } catch {
     throw new Error(`Signing key "${kid}" is not a valid Ed25519 key`);
